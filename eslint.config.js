@@ -1,0 +1,53 @@
+// Lint rules that encode the project's shape (see docs/ARCHITECTURE.md):
+// - chrome.* / browser.* / webextension-polyfill only under src/platform/ (one thin, fakeable seam);
+// - jssip only under src/offscreen/ (the only context that can hold a WebRTC call);
+// - no bare console.* in the extension: use the namespaced logger in src/shared/logger.ts.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const noPolyfill = { name: 'webextension-polyfill', message: 'Only src/platform/ touches the browser APIs.' };
+const noJssip = { name: 'jssip', message: 'Only src/offscreen/ imports jssip (the phone engine lives there).' };
+const noChromeGlobals = ['chrome', 'browser'].map((name) => ({
+  name,
+  message: `Use a wrapper from src/platform/ (${name}.* is touched only there).`,
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.lab/', 'artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-empty': 'error',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-globals': ['error', ...noChromeGlobals],
+      'no-restricted-imports': ['error', { paths: [noPolyfill, noJssip] }],
+    },
+  },
+  {
+    files: ['src/platform/**/*.ts'],
+    rules: {
+      'no-restricted-globals': 'off',
+      'no-restricted-imports': ['error', { paths: [noJssip] }],
+    },
+  },
+  {
+    files: ['src/offscreen/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noPolyfill] }] },
+  },
+  {
+    // The logger is the one place that writes to the console.
+    files: ['src/shared/logger.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

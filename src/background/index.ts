@@ -1,0 +1,89 @@
+/**
+ * Service worker entry: wiring only. Every listener is registered synchronously
+ * at start (a wake-up event is delivered only to listeners that exist by the end
+ * of the first turn); the work they do waits on one readiness promise.
+ */
+import { createLogger } from '../shared/logger';
+import { initialSnapshot } from '../shared/snapshot';
+import { browser } from '../platform/browser';
+import { broadcast, serve } from '../platform/messaging';
+import { localArea, sessionArea } from '../platform/storage';
+import { showNotification, clearNotification, onNotificationButton, onNotificationClicked } from '../platform/notifications';
+import { setBadge } from '../platform/action';
+import { ensureAlarm, onAlarm } from '../platform/alarms';
+import { openExtensionTab } from '../platform/tabs';
+import { onCommand, onInstalled, onStartup, onUpdateAvailable, reloadExtension } from '../platform/lifecycle';
+import { engineChannel } from '../platform/engine-channel';
+import { requestLogin } from './login-client';
+import { SnapshotStore } from './snapshot-store';
+import { PhoneSupervisor } from './phone-supervisor';
+import { CallHandler } from './call-handler';
+import { SessionController } from './session-controller';
+import { createRouter } from './router';
+import { restoreSnapshot } from './restore';
+import type { LocalState, Ports, SessionState } from './ports';
+
+const log = createLogger('worker');
+const WATCHDOG_ALARM = 'phone-watchdog';
+const WATCHDOG_PERIOD_MINUTES = 1;
+
+const ports: Ports = {
+  local: localArea<LocalState>(),
+  session: sessionArea<SessionState>(),
+  engine: engineChannel,
+  notifier: { show: showNotification, clear: clearNotification },
+  ui: {
+    publish: (snapshot) => broadcast('ui', 'snapshot', { snapshot }),
+    setBadge,
+    openPermissionPage: () => openExtensionTab('permission.html'),
+  },
+  login: requestLogin,
+  now: () => Date.now(),
+  randomId: () => crypto.randomUUID(),
+};
+
+const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
+const phone = new PhoneSupervisor(ports, store);
+const calls = new CallHandler(ports, store);
+const session = new SessionController(ports, store, phone);
+
+const ready = (async () => {
+  const restored = await restoreSnapshot(ports);
+  store.update(() => restored);
+  await ensureAlarm(WATCHDOG_ALARM, WATCHDOG_PERIOD_MINUTES);
+  // Never assume a fresh start: rediscover the engine and resync with it.
+  await phone.reconcile('worker-start');
+})().catch((err: unknown) => log.error('start-up failed', err));
+
+serve('background', createRouter({ ports, store, phone, calls, session, ready }));
+
+onNotificationButton((id, index) => void ready.then(() => calls.onNotificationButton(id, index)));
+onNotificationClicked(() => {
+  // Clicking the body of a notification: nothing to decide, the popup shows the rest.
+});
+onAlarm((name) => {
+  if (name === WATCHDOG_ALARM) void ready.then(() => phone.watchdog());
+});
+onCommand((command) => {
+  void ready.then(() => {
+    const callId = calls.ringingCallId();
+    if (!callId) return;
+    if (command === 'answer-call') void calls.answer(callId);
+    if (command === 'decline-call') void calls.decline(callId);
+  });
+});
+onStartup(() => log.info('browser started'));
+onInstalled(() => log.info('installed or updated'));
+
+// An update must not cut a call: reload only when the phone is idle.
+let updatePending = false;
+onUpdateAvailable(() => {
+  updatePending = true;
+  if (!store.get().call) reloadExtension();
+});
+store.onChange((next) => {
+  if (updatePending && !next.call) reloadExtension();
+});
+
+// Exposed for end-to-end tests and debugging from the worker's console only.
+Object.assign(globalThis, { softphone: { store, phone, calls, browser } });

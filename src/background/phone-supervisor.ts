@@ -1,0 +1,194 @@
+/**
+ * The registration supervisor: keeps the phone engine in line with the session
+ * and the agent's intent (softphone on/off), and turns the engine's facts into
+ * the registration state the agent sees.
+ *
+ * It never assumes a fresh start: after a worker restart it rediscovers the
+ * offscreen document, asks the engine for its state and resyncs. Operations on
+ * the engine run one at a time (SerialQueue), so a toggle during sign-in or a
+ * watchdog tick during a user action cannot interleave.
+ */
+import type { EngineConfig, EngineFact, EngineState } from '../shared/engine-types';
+import { fail, ok, type Result } from '../shared/errors';
+import { createLogger } from '../shared/logger';
+import { SerialQueue } from '../shared/serial-queue';
+import { accountKey, type PhoneIdentity, type Ports, type StoredSession } from './ports';
+import type { SnapshotStore } from './snapshot-store';
+
+const log = createLogger('supervisor');
+
+/** Registration expiry asked of the server; short so a lost binding cannot linger. */
+export const REGISTER_EXPIRES_SECONDS = 120;
+
+export function engineConfigFor(session: StoredSession, identity: PhoneIdentity): EngineConfig {
+  return {
+    wsUris: session.sip.wsUris,
+    uri: session.sip.uri,
+    authorizationUser: session.sip.authorizationUser,
+    password: session.sip.password,
+    displayName: session.sip.displayName,
+    iceServers: session.sip.iceServers,
+    instanceId: identity.instanceId,
+    contactUser: identity.contactUser,
+    registerExpiresSeconds: REGISTER_EXPIRES_SECONDS,
+  };
+}
+
+export class PhoneSupervisor {
+  private readonly queue = new SerialQueue();
+  /** Open the permission page at most once per enable attempt, not on every watchdog tick. */
+  private permissionPageOffered = false;
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly store: SnapshotStore,
+  ) {}
+
+  /** The agent switched the softphone on or off. */
+  async setEnabled(enabled: boolean): Promise<Result> {
+    const s = this.store.get();
+    if (s.login !== 'signed-in' || !s.account) return fail('not_signed_in');
+    await this.ports.local.set({ softphoneIntent: { accountKey: accountKey(s.account), enabled } });
+    this.store.update((cur) => ({ ...cur, softphoneEnabled: enabled }));
+    if (enabled) this.permissionPageOffered = false;
+    return this.reconcile(enabled ? 'user-enable' : 'user-disable');
+  }
+
+  /** Brings the engine in line with the session and intent. Safe to call any time. */
+  reconcile(reason: string): Promise<Result> {
+    return this.queue.run(() => this.reconcileNow(reason)).catch((err: unknown) => {
+      log.error('reconcile failed', reason, err);
+      return fail('internal', { detail: String(err) });
+    });
+  }
+
+  private async wantsPhone(): Promise<StoredSession | null> {
+    const s = this.store.get();
+    if (s.login !== 'signed-in' || !s.softphoneEnabled || s.registration === 'session-expired') return null;
+    return (await this.ports.local.get('session')) ?? null;
+  }
+
+  private async reconcileNow(reason: string): Promise<Result> {
+    const session = await this.wantsPhone();
+    if (!session) {
+      if (await this.ports.engine.exists()) await this.ports.engine.request('engine-disable', {});
+      if (this.store.get().registration !== 'session-expired') this.store.transition('disable');
+      return ok;
+    }
+
+    const created = await this.ports.engine.ensure();
+    const engine = created ? null : await this.ports.engine.request('engine-state', {});
+    if (engine) this.resyncFrom(engine);
+
+    if (!engine || engine.configuredFor !== session.sip.authorizationUser) {
+      const configured = await this.ports.engine.request('engine-configure', {
+        config: engineConfigFor(session, await this.identity()),
+      });
+      if (!configured.ok) return this.failed(configured.error);
+    }
+    if (engine?.enabled && engine.registration === 'registered' && engine.configuredFor === session.sip.authorizationUser) {
+      return ok; // Already good: resyncFrom() set the state.
+    }
+
+    this.store.transition('enable');
+    const enabled = await this.ports.engine.request('engine-enable', {});
+    if (enabled.ok) return ok;
+    if (enabled.error === 'mic_not_granted' || enabled.error === 'mic_denied') {
+      this.store.transition('mic-missing', enabled.error);
+      if (!this.permissionPageOffered) {
+        this.permissionPageOffered = true;
+        log.info('microphone not granted; opening the permission page', reason);
+        await this.ports.ui.openPermissionPage();
+      }
+      return enabled;
+    }
+    return this.failed(enabled.error);
+  }
+
+  private failed(error: Parameters<typeof fail>[0]): Result {
+    this.store.transition('failed', error);
+    return fail(error);
+  }
+
+  /** Adopts what a running engine knows (after a worker restart). */
+  private resyncFrom(engine: EngineState): void {
+    const s = this.store.get();
+    if (engine.enabled && engine.registration === 'registered' && s.registration !== 'registered' && s.registration !== 'mic-needed') {
+      if (s.registration === 'off') this.store.transition('enable');
+      this.store.transition('registered');
+    }
+    if (engine.call) {
+      const call = engine.call;
+      this.store.update((s) => (s.call?.id === call.id && s.call.phase === call.phase ? s : { ...s, call: { ...call, endReason: null } }));
+    } else if (this.store.get().call) {
+      this.store.update((s) => ({ ...s, call: null }));
+    }
+  }
+
+  async identity(): Promise<PhoneIdentity> {
+    const existing = await this.ports.local.get('phoneIdentity');
+    if (existing) return existing;
+    const identity: PhoneIdentity = {
+      instanceId: `urn:uuid:${this.ports.randomId()}`,
+      contactUser: this.ports.randomId().replace(/-/g, '').slice(0, 12),
+    };
+    await this.ports.local.set({ phoneIdentity: identity });
+    return identity;
+  }
+
+  /** Registration facts from the engine. Call facts go to the CallHandler. */
+  onRegistrationFact(fact: EngineFact): void {
+    const s = this.store.get();
+    const active = s.login === 'signed-in' && s.softphoneEnabled;
+    switch (fact.kind) {
+      case 'registered':
+        if (active) this.store.transition('registered');
+        return;
+      case 'unregistered':
+        if (active && s.registration !== 'mic-needed') this.store.transition('lost', 'sip_registration_failed');
+        return;
+      case 'registration-failed':
+        if (active) this.store.transition('failed', fact.error);
+        return;
+      case 'transport':
+        if (!fact.connected && active && s.registration === 'registered') this.store.transition('lost', 'sip_transport_error');
+        return;
+      case 'mic':
+        if (!active) return;
+        if (fact.status === 'denied' || fact.status === 'prompt') {
+          this.store.transition('mic-missing', fact.status === 'denied' ? 'mic_denied' : 'mic_not_granted');
+          // The engine stops registering on its own when the grant is gone; the
+          // notification (see ConnectionNotices) offers the permission page.
+        } else if (fact.status === 'granted' && s.registration === 'mic-needed') {
+          this.store.transition('mic-granted');
+          void this.reconcile('mic-granted');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The permission page reports the agent's answer to the microphone prompt. */
+  async onMicResult(granted: boolean): Promise<Result> {
+    if (!granted) {
+      if (this.store.get().softphoneEnabled) this.store.transition('mic-missing', 'mic_denied');
+      return ok;
+    }
+    if (this.store.get().registration === 'mic-needed') this.store.transition('mic-granted');
+    return this.reconcile('mic-granted');
+  }
+
+  /** The periodic watchdog (chrome.alarms): re-check that the engine matches the intent. */
+  async watchdog(): Promise<void> {
+    const session = await this.wantsPhone();
+    if (!session) return;
+    if (!(await this.ports.engine.exists())) {
+      log.warn('watchdog: the offscreen document is gone; recreating it');
+      await this.reconcile('watchdog-recreate');
+      return;
+    }
+    const engine = await this.ports.engine.request('engine-state', {});
+    if (!engine.enabled || engine.registration !== 'registered') await this.reconcile('watchdog');
+  }
+}

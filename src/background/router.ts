@@ -1,0 +1,58 @@
+/**
+ * The worker's message router: one handler per request type, checked senders.
+ * Engine facts are accepted only from the offscreen document; everything else
+ * only from our own pages.
+ */
+import { fail, ok } from '../shared/errors';
+import type { BackgroundApi, BackgroundMessage, Message } from '../shared/protocol';
+import type { CallHandler } from './call-handler';
+import type { PhoneSupervisor } from './phone-supervisor';
+import type { Ports } from './ports';
+import type { SessionController } from './session-controller';
+import type { SnapshotStore } from './snapshot-store';
+
+export const OFFSCREEN_PAGE = '/offscreen.html';
+const UI_PAGES = new Set(['/popup.html', '/permission.html', '/options.html']);
+
+type Handlers = {
+  [K in keyof BackgroundApi]: (msg: Message<'background', K>) => Promise<BackgroundApi[K]['res']> | BackgroundApi[K]['res'];
+};
+
+export interface RouterDeps {
+  ports: Ports;
+  store: SnapshotStore;
+  phone: PhoneSupervisor;
+  calls: CallHandler;
+  session: SessionController;
+  /** Gate every request on the worker having restored its state. */
+  ready: Promise<void>;
+}
+
+export function createRouter(deps: RouterDeps) {
+  const { store, phone, calls, session, ports } = deps;
+  const handlers: Handlers = {
+    'get-snapshot': () => store.get(),
+    login: (m) => session.login(m.server, m.username, m.password),
+    logout: () => session.logout(),
+    'set-softphone': (m) => phone.setEnabled(m.enabled),
+    answer: (m) => calls.answer(m.callId),
+    decline: (m) => calls.decline(m.callId),
+    hangup: (m) => calls.hangup(m.callId),
+    'mic-result': (m) => phone.onMicResult(m.granted),
+    'get-call-stats': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', {}) : null),
+    'engine-fact': (m) => {
+      phone.onRegistrationFact(m.fact);
+      calls.onCallFact(m.fact);
+      return ok;
+    },
+  };
+
+  return async (msg: BackgroundMessage, sender: { page: string | null }): Promise<unknown> => {
+    const fromEngine = sender.page === OFFSCREEN_PAGE;
+    const allowed = msg.type === 'engine-fact' ? fromEngine : sender.page !== null && UI_PAGES.has(sender.page);
+    if (!allowed) return fail('bad_request', { detail: `${msg.type} is not accepted from ${sender.page ?? 'outside'}` });
+    await deps.ready;
+    const handler = handlers[msg.type] as (m: BackgroundMessage) => unknown;
+    return handler(msg);
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Sign-in and sign-out. Stores the session (account, routing and the
+ * time-limited SIP credential), never the agent's password.
+ */
+import { fail, ok, type Result } from '../shared/errors';
+import { parseServerUrl } from '../shared/login-contract';
+import { createLogger } from '../shared/logger';
+import { SerialQueue } from '../shared/serial-queue';
+import { accountKey, type Ports, type StoredSession } from './ports';
+import type { PhoneSupervisor } from './phone-supervisor';
+import type { SnapshotStore } from './snapshot-store';
+
+const log = createLogger('session');
+
+export class SessionController {
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly store: SnapshotStore,
+    private readonly phone: PhoneSupervisor,
+  ) {}
+
+  login(serverInput: string, usernameInput: string, password: string): Promise<Result> {
+    return this.queue.run(async () => {
+      const username = usernameInput.trim();
+      const server = parseServerUrl(serverInput);
+      if (!server.ok) return this.loginFailed(fail('invalid_server_url'));
+      if (username === '' || password === '') return this.loginFailed(fail('invalid_credentials'));
+
+      const prev = this.store.get();
+      this.store.update((s) => ({ ...s, login: 'signing-in', loginError: null, retryAfterSeconds: null }));
+      const outcome = await this.ports.login(server.url, username, password);
+      if (!outcome.ok) {
+        this.store.update((s) => ({ ...s, login: prev.login === 'signing-in' ? 'signed-out' : prev.login }));
+        return this.loginFailed(fail(outcome.error, { retryAfterSeconds: outcome.retryAfterSeconds, detail: outcome.detail }));
+      }
+
+      const { grant } = outcome;
+      const session: StoredSession = {
+        account: { ...grant.account, username, server: server.url },
+        routing: grant.routing,
+        sip: grant.sip,
+      };
+      // The softphone returns to the state this account's agent chose; another
+      // account signing in on this browser does not inherit it.
+      const intent = await this.ports.local.get('softphoneIntent');
+      const softphoneEnabled = intent?.accountKey === accountKey(session.account) && intent.enabled;
+      await this.ports.local.set({ session, lastLogin: { server: server.url, username } });
+      this.store.update((s) => ({
+        ...s,
+        login: 'signed-in',
+        account: session.account,
+        routing: session.routing,
+        lastLogin: { server: server.url, username },
+        loginError: null,
+        retryAfterSeconds: null,
+        softphoneEnabled,
+        sessionExpiresAt: grant.sip.expiresAt,
+        registration: s.registration === 'session-expired' ? 'off' : s.registration,
+      }));
+      log.info('signed in', session.account.id);
+      await this.phone.reconcile('login');
+      return ok;
+    });
+  }
+
+  private loginFailed(result: { ok: false; error: Parameters<typeof fail>[0]; retryAfterSeconds?: number; detail?: string }): Result {
+    this.store.update((s) => ({ ...s, loginError: result.error, retryAfterSeconds: result.retryAfterSeconds ?? null }));
+    if (result.detail) log.warn('sign-in failed', result.error, result.detail);
+    return result;
+  }
+
+  logout(): Promise<Result> {
+    return this.queue.run(async () => {
+      await this.ports.local.remove('session');
+      this.store.update((s) => ({
+        ...s,
+        login: 'signed-out',
+        account: null,
+        routing: null,
+        softphoneEnabled: false,
+        loginError: null,
+        sessionExpiresAt: null,
+      }));
+      // Unregisters and stops the UA; closing the document then frees the memory.
+      await this.phone.reconcile('logout');
+      await this.ports.engine.close();
+      this.store.transition('disable');
+      log.info('signed out');
+      return ok;
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The worker's authoritative snapshot: one writer (this store), many readers.
+ * Every change is persisted to storage.session (a worker restart resumes from
+ * it), pushed to open pages and reflected on the badge.
+ */
+import type { Snapshot } from '../shared/snapshot';
+import { createLogger } from '../shared/logger';
+import type { RegistrationEvent } from '../shared/registration-state';
+import { nextRegistrationState } from '../shared/registration-state';
+import type { ErrorCode } from '../shared/errors';
+import { badgeFor } from './badge';
+import type { Ports } from './ports';
+
+const log = createLogger('snapshot');
+
+export class SnapshotStore {
+  private current: Snapshot;
+  private persisting: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(next: Snapshot, prev: Snapshot) => void>();
+
+  constructor(
+    private readonly ports: Pick<Ports, 'session' | 'ui' | 'now'>,
+    initial: Snapshot,
+  ) {
+    this.current = initial;
+  }
+
+  get(): Snapshot {
+    return this.current;
+  }
+
+  onChange(listener: (next: Snapshot, prev: Snapshot) => void): void {
+    this.listeners.add(listener);
+  }
+
+  update(change: (s: Snapshot) => Snapshot): Snapshot {
+    const prev = this.current;
+    const next = change(prev);
+    if (next === prev) return prev;
+    this.current = next;
+    // Writes are chained so storage never ends up with an older snapshot than memory.
+    this.persisting = this.persisting
+      .then(() => this.ports.session.set({ snapshot: next }))
+      .catch((err: unknown) => log.error('could not persist the snapshot', err));
+    this.ports.ui.publish(next);
+    void this.ports.ui.setBadge(badgeFor(next)).catch((err: unknown) => log.warn('badge', err));
+    for (const listener of this.listeners) listener(next, prev);
+    return next;
+  }
+
+  /** Applies a registration event through the state machine (throws on an illegal move). */
+  transition(event: RegistrationEvent, error: ErrorCode | null = null): Snapshot {
+    return this.update((s) => {
+      const registration = nextRegistrationState(s.registration, event);
+      if (registration === s.registration && error === s.registrationError) return s;
+      return {
+        ...s,
+        registration,
+        registrationError: error,
+        registrationSince: registration === s.registration ? s.registrationSince : this.ports.now(),
+      };
+    });
+  }
+
+  /** Waits for pending storage writes (tests, and before a reload). */
+  flush(): Promise<void> {
+    return this.persisting;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The microphone, from the offscreen document. This document cannot show a
+ * permission prompt: without a grant (made once on the permission page, for the
+ * extension's origin) getUserMedia fails at once with NotAllowedError.
+ */
+import type { MicStatus } from '../shared/engine-types';
+import type { ErrorCode } from '../shared/errors';
+
+const CONSTRAINTS: MediaStreamConstraints = {
+  audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+  video: false,
+};
+
+export async function micPermission(): Promise<MicStatus> {
+  try {
+    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    return status.state;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Calls back whenever the grant changes (revoked in chrome://settings, or granted). */
+export async function watchMicPermission(onChange: (status: MicStatus) => void): Promise<void> {
+  try {
+    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    status.addEventListener('change', () => onChange(status.state));
+  } catch {
+    // No Permissions API for the microphone: the checks before enable and answer still run.
+  }
+}
+
+export type MicResult = { ok: true; stream: MediaStream } | { ok: false; error: ErrorCode };
+
+export async function acquireMicrophone(): Promise<MicResult> {
+  try {
+    return { ok: true, stream: await navigator.mediaDevices.getUserMedia(CONSTRAINTS) };
+  } catch (err) {
+    const name = err instanceof DOMException ? err.name : '';
+    if (name === 'NotAllowedError' || name === 'SecurityError') {
+      return { ok: false, error: (await micPermission()) === 'denied' ? 'mic_denied' : 'mic_not_granted' };
+    }
+    return { ok: false, error: 'mic_unavailable' };
+  }
+}
+
+export function releaseStream(stream: MediaStream | null): void {
+  stream?.getTracks().forEach((track) => track.stop());
+}

@@ -1,0 +1,367 @@
+/**
+ * The phone engine: the JsSIP user agent, its WebSocket, REGISTER, the call,
+ * the microphone and the audio. It executes what the service worker asks and
+ * reports facts; it reads no storage and decides no policy.
+ *
+ * JsSIP lives here because only a document can hold a WebRTC call: its
+ * incoming-INVITE path reads `window.RTCPeerConnection`, which a service
+ * worker does not have (DESIGN section 3).
+ */
+import { UA, WebSocketInterface } from 'jssip';
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
+import { endReasonFor, isAnsweredElsewhere, type CallPhase } from '../shared/call-state';
+import { sanitizeDisplayName, sanitizeNumber } from '../shared/caller-id';
+import type { CallStats, EngineCall, EngineConfig, EngineFact, EngineRegistration, EngineState, MicStatus } from '../shared/engine-types';
+import { fail, ok, type Result } from '../shared/errors';
+import { createLogger } from '../shared/logger';
+import { registrationErrorFor } from '../shared/sip-causes';
+import { audioStats } from './call-stats';
+import { acquireMicrophone, micPermission, releaseStream, type MicResult } from './microphone';
+import { Ringtone } from './ringtone';
+
+const log = createLogger('engine');
+
+/** Answering never waits for a slow ICE gathering (a STUN server that never answers). */
+const ICE_GATHERING_CAP_MS = 300;
+/** How long disable() waits for the un-REGISTER's answer before closing anyway. */
+const UNREGISTER_WAIT_MS = 2000;
+
+interface ActiveCall {
+  view: EngineCall;
+  session: RTCSession;
+  /** The microphone, taken while ringing so Answer does not wait for it. */
+  mic: Promise<MicResult>;
+  declinedLocally: boolean;
+}
+
+export type FactSink = (fact: EngineFact) => void;
+
+export class PhoneEngine {
+  private ua: UA | null = null;
+  private config: EngineConfig | null = null;
+  private enabled = false;
+  private registration: EngineRegistration = 'unregistered';
+  private transportConnected = false;
+  private lastRegisteredAt: number | null = null;
+  private mic: MicStatus = 'unknown';
+  private call: ActiveCall | null = null;
+  private readonly ringtone = new Ringtone();
+  private readonly remoteAudio = new Audio();
+
+  constructor(
+    private readonly report: FactSink,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.remoteAudio.autoplay = true;
+  }
+
+  state(): EngineState {
+    return {
+      configuredFor: this.config?.authorizationUser ?? null,
+      enabled: this.enabled,
+      registration: this.registration,
+      transportConnected: this.transportConnected,
+      mic: this.mic,
+      call: this.call ? { ...this.call.view } : null,
+      lastRegisteredAt: this.lastRegisteredAt,
+    };
+  }
+
+  configure(config: EngineConfig): Result {
+    const previous = this.config;
+    this.config = config;
+    if (!this.ua || !previous) return ok;
+    if (onlyCredentialsDiffer(previous, config)) {
+      // A renewed login: swap the credential in place, keeping the
+      // registration and any call (JsSIP reads both on the next challenge).
+      this.ua.set('authorization_user', config.authorizationUser);
+      this.ua.set('password', config.password);
+      return ok;
+    }
+    if (this.call) return ok; // Applied when the call ends (see endCall).
+    this.restartUa();
+    return ok;
+  }
+
+  async enable(): Promise<Result> {
+    if (!this.config) return fail('engine_unavailable');
+    const mic = await acquireMicrophone();
+    if (!mic.ok) {
+      if (mic.error !== 'mic_unavailable') this.setMic(mic.error === 'mic_denied' ? 'denied' : 'prompt');
+      return fail(mic.error);
+    }
+    // Only a check that the grant works; the microphone is taken again while a call rings.
+    releaseStream(mic.stream);
+    this.setMic('granted');
+    this.enabled = true;
+    if (!this.ua) this.startUa();
+    else if (this.ua.isConnected()) this.register();
+    return ok;
+  }
+
+  async disable(): Promise<Result> {
+    this.enabled = false;
+    if (!this.ua) return ok;
+    if (this.call) {
+      // Never cut a call: stop taking new ones now, stop the agent when it ends.
+      if (this.registration === 'registered') this.ua.unregister();
+      return ok;
+    }
+    await this.stopUa();
+    return ok;
+  }
+
+  /** The microphone grant changed (permissions API); a phone that cannot answer must not ring. */
+  onMicPermission(status: MicStatus): void {
+    this.setMic(status);
+    if (status !== 'granted' && this.enabled && this.ua && this.registration === 'registered' && !this.call) {
+      log.warn('microphone grant removed: unregistering');
+      this.enabled = false;
+      void this.stopUa();
+    }
+  }
+
+  // --- user agent lifecycle -------------------------------------------------
+
+  private startUa(): void {
+    const config = this.config;
+    if (!config) return;
+    const ua = new UA({
+      sockets: config.wsUris.map((uri) => new WebSocketInterface(uri)),
+      uri: config.uri,
+      authorization_user: config.authorizationUser,
+      password: config.password,
+      display_name: config.displayName,
+      // Stable across document recreation and browser restarts: a re-registration
+      // replaces our binding instead of leaving a ghost that still gets calls.
+      instance_id: config.instanceId,
+      contact_uri: `sip:${config.contactUser}@${contactHost(config.contactUser)};transport=ws`,
+      register: false, // We register on each transport connect ourselves (below).
+      register_expires: config.registerExpiresSeconds,
+      session_timers: false,
+      connection_recovery_min_interval: 2,
+      connection_recovery_max_interval: 30,
+      user_agent: 'vPhone-Softphone/0.1 (JsSIP)',
+    });
+    ua.on('connected', () => {
+      this.transportConnected = true;
+      this.report({ kind: 'transport', at: this.now(), connected: true });
+      if (this.enabled) this.register();
+    });
+    ua.on('disconnected', () => {
+      const wasRegistered = this.registration === 'registered';
+      this.transportConnected = false;
+      this.registration = 'unregistered';
+      this.report({ kind: 'transport', at: this.now(), connected: false });
+      if (wasRegistered) log.warn('transport closed while registered');
+    });
+    ua.on('registered', () => {
+      this.registration = 'registered';
+      this.lastRegisteredAt = this.now();
+      this.report({ kind: 'registered', at: this.now() });
+    });
+    ua.on('unregistered', () => {
+      this.registration = 'unregistered';
+      this.report({ kind: 'unregistered', at: this.now() });
+    });
+    ua.on('registrationFailed', (e: { response?: IncomingResponse | null; cause?: string }) => {
+      this.registration = 'failed';
+      const status = e.response?.status_code;
+      this.report({
+        kind: 'registration-failed',
+        at: this.now(),
+        error: registrationErrorFor(e.cause, status),
+        cause: e.cause ?? 'unknown',
+        status: status ?? null,
+        reason: e.response?.reason_phrase ?? null,
+      });
+    });
+    ua.on('newRTCSession', (e: RTCSessionEvent) => {
+      if (e.originator === 'remote') this.onIncoming(e as IncomingRTCSessionEvent);
+    });
+    this.ua = ua;
+    this.registration = 'unregistered';
+    ua.start();
+  }
+
+  private register(): void {
+    if (!this.ua) return;
+    this.registration = 'registering';
+    this.ua.register();
+  }
+
+  private async stopUa(): Promise<void> {
+    const ua = this.ua;
+    if (!ua) return;
+    if (this.registration === 'registered' && ua.isConnected()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, UNREGISTER_WAIT_MS);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        ua.once('unregistered', done);
+        ua.once('registrationFailed', done);
+        ua.unregister();
+      });
+    }
+    ua.removeAllListeners();
+    ua.stop();
+    this.ua = null;
+    this.registration = 'unregistered';
+    this.transportConnected = false;
+  }
+
+  private restartUa(): void {
+    void this.stopUa().then(() => {
+      if (this.enabled) this.startUa();
+    });
+  }
+
+  // --- calls ----------------------------------------------------------------
+
+  private onIncoming({ session, request }: IncomingRTCSessionEvent): void {
+    if (!this.enabled) {
+      session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
+      return;
+    }
+    if (this.call) {
+      // One call at a time; 486 lets the fork's other routes take this one.
+      session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      return;
+    }
+    const view: EngineCall = {
+      id: session.id,
+      phase: 'ringing',
+      remoteName: sanitizeDisplayName(request.from.display_name),
+      remoteNumber: sanitizeNumber(request.from.uri.user),
+      startedAt: this.now(),
+      answeredAt: null,
+    };
+    const call: ActiveCall = { view, session, mic: acquireMicrophone(), declinedLocally: false };
+    this.call = call;
+
+    session.on('peerconnection', ({ peerconnection }) => {
+      peerconnection.addEventListener('track', (ev: RTCTrackEvent) => {
+        this.remoteAudio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+        this.remoteAudio.play().catch((err: unknown) => log.warn('remote audio did not start', err));
+      });
+    });
+    session.on('confirmed', () => this.setPhase(call, 'active'));
+    session.on('ended', (e) => this.endCall(call, e.originator, e.cause, e.message));
+    session.on('failed', (e) => this.endCall(call, e.originator, e.cause, e.message));
+
+    this.report({ kind: 'call-incoming', at: this.now(), call: { ...view } });
+    this.ringtone
+      .start()
+      .then(() => {
+        if (this.call === call && call.view.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: view.id });
+      })
+      .catch((err: unknown) => log.warn('ringtone did not start', err));
+  }
+
+  async answer(callId: string): Promise<Result> {
+    const call = this.call;
+    if (!call || call.view.id !== callId) return fail('no_such_call');
+    if (call.view.phase !== 'ringing') return ok;
+    // Re-check the grant: it may have been revoked since the phone was enabled.
+    const permission = await micPermission();
+    if (permission === 'denied' || permission === 'prompt') {
+      this.setMic(permission);
+      return fail(permission === 'denied' ? 'mic_denied' : 'mic_not_granted');
+    }
+    let mic = await call.mic;
+    if (!mic.ok) {
+      call.mic = acquireMicrophone();
+      mic = await call.mic;
+      if (!mic.ok) return fail(mic.error);
+    }
+    if (this.call !== call || call.view.phase !== 'ringing') return fail('no_such_call');
+    this.ringtone.stop();
+    this.setPhase(call, 'answering');
+    let capped = false;
+    call.session.on('icecandidate', ({ ready }) => {
+      if (capped) return;
+      capped = true;
+      setTimeout(ready, ICE_GATHERING_CAP_MS);
+    });
+    try {
+      call.session.answer({
+        mediaStream: mic.stream,
+        pcConfig: { iceServers: this.config?.iceServers ?? [] },
+        mediaConstraints: { audio: true, video: false },
+      });
+    } catch (err) {
+      log.error('answer failed', err);
+      return fail('call_failed');
+    }
+    return ok;
+  }
+
+  decline(callId: string): Result {
+    const call = this.call;
+    if (!call || call.view.id !== callId) return fail('no_such_call');
+    if (call.view.phase !== 'ringing') return this.hangup(callId);
+    call.declinedLocally = true;
+    // 486, not 6xx: a 6xx would cancel every branch, the forwarding leg included.
+    call.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+    return ok;
+  }
+
+  hangup(callId: string): Result {
+    const call = this.call;
+    if (!call || call.view.id !== callId) return fail('no_such_call');
+    if (call.view.phase === 'ringing') return this.decline(callId);
+    call.session.terminate();
+    return ok;
+  }
+
+  async stats(): Promise<CallStats | null> {
+    const pc = this.call?.session.connection;
+    return pc ? audioStats(pc) : null;
+  }
+
+  private setPhase(call: ActiveCall, phase: CallPhase): void {
+    if (call.view.phase === phase) return;
+    call.view.phase = phase;
+    if (phase === 'active') call.view.answeredAt = this.now();
+    this.report({ kind: 'call-phase', at: this.now(), callId: call.view.id, phase });
+  }
+
+  private endCall(call: ActiveCall, originator: string, cause: string, message: IncomingRequest | IncomingResponse | null): void {
+    if (this.call !== call) return;
+    this.call = null;
+    this.ringtone.stop();
+    this.remoteAudio.srcObject = null;
+    void call.mic.then((mic) => mic.ok && releaseStream(mic.stream));
+    const cancel = message && 'method' in message && message.method === 'CANCEL' ? message : null;
+    const reason = endReasonFor({
+      originator: originator === 'local' || originator === 'remote' ? originator : 'system',
+      phaseWhenEnded: call.view.phase,
+      cause,
+      answeredElsewhere: cancel !== null && isAnsweredElsewhere(cancel.getHeader('Reason')),
+      declinedLocally: call.declinedLocally,
+    });
+    call.view.phase = 'ended';
+    this.report({ kind: 'call-ended', at: this.now(), callId: call.view.id, reason, cause });
+    if (!this.enabled) void this.stopUa();
+  }
+
+  private setMic(status: MicStatus): void {
+    if (this.mic === status) return;
+    this.mic = status;
+    this.report({ kind: 'mic', at: this.now(), status });
+  }
+}
+
+function onlyCredentialsDiffer(a: EngineConfig, b: EngineConfig): boolean {
+  const strip = (c: EngineConfig) => JSON.stringify({ ...c, authorizationUser: '', password: '' });
+  return strip(a) === strip(b);
+}
+
+/** A contact host that never resolves: the server reaches us through the WebSocket (alias). */
+function contactHost(contactUser: string): string {
+  return `${contactUser}.invalid`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Typed runtime messaging. `send` addresses one target context; `serve` answers
+ * the messages for one context after checking the shape and the sender.
+ */
+import type { Message, ResponseOf, Target, TypeOf } from '../shared/protocol';
+import { isMessageFor, message } from '../shared/protocol';
+import { createLogger } from '../shared/logger';
+import { browser, type Runtime } from './browser';
+
+const log = createLogger('messaging');
+
+export async function send<T extends Target, K extends TypeOf<T>>(
+  target: T,
+  type: K,
+  payload: Omit<Message<T, K>, 'target' | 'type'>,
+): Promise<ResponseOf<T, K>> {
+  return (await browser.runtime.sendMessage(message(target, type, payload as never))) as ResponseOf<T, K>;
+}
+
+/** Fire-and-forget push (e.g. snapshots to pages that may all be closed). */
+export function broadcast<T extends Target, K extends TypeOf<T>>(
+  target: T,
+  type: K,
+  payload: Omit<Message<T, K>, 'target' | 'type'>,
+): void {
+  browser.runtime.sendMessage(message(target, type, payload as never)).catch(() => {
+    // "Receiving end does not exist": no page is open to listen. Expected.
+  });
+}
+
+export interface SenderInfo {
+  /** Path of the sending extension page, e.g. "/popup.html"; null when not one of ours. */
+  page: string | null;
+}
+
+function senderInfo(sender: Runtime.MessageSender): SenderInfo {
+  if (sender.id !== browser.runtime.id || sender.url === undefined) return { page: null };
+  const origin = browser.runtime.getURL('');
+  return sender.url.startsWith(origin) ? { page: new URL(sender.url).pathname } : { page: null };
+}
+
+export type Handler<T extends Target> = (msg: Message<T>, sender: SenderInfo) => Promise<unknown> | unknown;
+
+/**
+ * Answers messages addressed to `target`. Messages for other targets are left
+ * for their own listeners (returning undefined means "not mine").
+ */
+export function serve<T extends Target>(target: T, handler: Handler<T>): void {
+  browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+    if (typeof raw !== 'object' || raw === null || (raw as { target?: unknown }).target !== target) return undefined;
+    const info = senderInfo(sender);
+    if (info.page === null) {
+      log.warn('dropped a message from outside the extension', (raw as { type?: unknown }).type);
+      return undefined;
+    }
+    if (!isMessageFor(target, raw)) {
+      log.warn('dropped a malformed message', (raw as { type?: unknown }).type);
+      return Promise.resolve({ ok: false, error: 'bad_request' });
+    }
+    return Promise.resolve().then(() => handler(raw, info));
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Chrome notifications: the incoming call (with Answer / Decline buttons, works
+ * with the popup closed) and connection notices.
+ */
+import { browser, extensionUrl } from './browser';
+
+export interface NotificationSpec {
+  title: string;
+  message: string;
+  /** At most two (Chrome's limit). */
+  buttons?: string[];
+  requireInteraction?: boolean;
+  priority?: -2 | -1 | 0 | 1 | 2;
+  silent?: boolean;
+}
+
+export async function showNotification(id: string, spec: NotificationSpec): Promise<void> {
+  // chrome.* for the options the polyfill's types lack (buttons, requireInteraction, silent).
+  await chrome.notifications.create(id, {
+    type: 'basic',
+    iconUrl: extensionUrl('icons/icon-128.png'),
+    title: spec.title,
+    message: spec.message,
+    buttons: spec.buttons?.slice(0, 2).map((title) => ({ title })),
+    requireInteraction: spec.requireInteraction ?? false,
+    priority: spec.priority ?? 0,
+    silent: spec.silent ?? false,
+  });
+}
+
+export async function clearNotification(id: string): Promise<void> {
+  await browser.notifications.clear(id);
+}
+
+export function onNotificationButton(listener: (id: string, buttonIndex: number) => void): void {
+  browser.notifications.onButtonClicked.addListener(listener);
+}
+
+export function onNotificationClicked(listener: (id: string) => void): void {
+  browser.notifications.onClicked.addListener(listener);
+}

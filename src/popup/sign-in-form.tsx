@@ -1,0 +1,47 @@
+import { useState } from 'preact/hooks';
+import type { PopupView } from './view-model';
+
+interface Props {
+  view: PopupView['signIn'];
+  onSubmit(server: string, username: string, password: string): Promise<boolean>;
+}
+
+/** The extension's own sign-in (independent of any website session, rule R8). */
+export function SignInForm({ view, onSubmit }: Props) {
+  const [server, setServer] = useState(view.server);
+  const [username, setUsername] = useState(view.username);
+  const [password, setPassword] = useState('');
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const ok = await onSubmit(server, username, password);
+    // The password is forgotten at once either way; only the worker ever saw it.
+    setPassword('');
+    if (!ok) (document.getElementById('password') as HTMLInputElement | null)?.focus();
+  };
+
+  return (
+    <form class="sign-in" onSubmit={submit} aria-busy={view.busy}>
+      <h1>Sign in to your vPhone</h1>
+      {view.expired && (
+        <p class="notice bad" role="status">
+          Your session expired. Sign in again to receive calls.
+        </p>
+      )}
+      <label for="server">Server</label>
+      <input id="server" name="server" type="url" autoComplete="url" required value={server} onInput={(e) => setServer(e.currentTarget.value)} />
+      <label for="username">Username</label>
+      <input id="username" name="username" autoComplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+      <label for="password">Password</label>
+      <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      {view.error && (
+        <p class="error" role="alert">
+          {view.error}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={view.busy}>
+        {view.busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

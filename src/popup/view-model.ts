@@ -1,0 +1,85 @@
+/**
+ * What the popup shows, computed from the worker's snapshot. Pure: the
+ * components only lay this out, and the tests check it without a DOM.
+ */
+import type { Snapshot } from '../shared/snapshot';
+import { callerLabel, describeCallEnd, describeError, describeRegistration } from '../shared/text';
+
+export type Tone = 'ok' | 'off' | 'busy' | 'bad';
+
+export interface StatusLine {
+  text: string;
+  detail: string | null;
+  tone: Tone;
+}
+
+export type CallPanel =
+  | { kind: 'ringing'; id: string; caller: string; name: string; number: string }
+  | { kind: 'in-call'; id: string; caller: string; answering: boolean; answeredAt: number | null };
+
+export interface PopupView {
+  screen: 'sign-in' | 'phone';
+  signIn: { server: string; username: string; error: string | null; busy: boolean; expired: boolean };
+  account: { name: string; number: string; login: string } | null;
+  status: StatusLine;
+  softphone: { checked: boolean; disabled: boolean };
+  call: CallPanel | null;
+  lastCall: string | null;
+}
+
+const TONE: Record<Snapshot['registration'], Tone> = {
+  off: 'off',
+  registering: 'busy',
+  registered: 'ok',
+  recovering: 'busy',
+  unreachable: 'bad',
+  'mic-needed': 'bad',
+  'session-expired': 'bad',
+};
+
+export function statusLine(s: Snapshot): StatusLine {
+  const detail = s.registrationError && s.registration !== 'registered' && s.registration !== 'off' ? describeError(s.registrationError) : null;
+  if (s.registration === 'off' && s.softphoneEnabled) {
+    return { text: describeRegistration('registering'), detail: null, tone: 'busy' };
+  }
+  return { text: describeRegistration(s.registration), detail, tone: TONE[s.registration] };
+}
+
+export function popupView(s: Snapshot, defaultServer: string): PopupView {
+  const signIn = {
+    server: s.lastLogin?.server ?? defaultServer,
+    username: s.lastLogin?.username ?? '',
+    error: s.loginError ? describeError(s.loginError, s.retryAfterSeconds) : null,
+    busy: s.login === 'signing-in',
+    expired: s.registration === 'session-expired' || s.loginError === 'session_expired',
+  };
+  const account =
+    s.account && s.login === 'signed-in'
+      ? { name: s.account.name, number: s.account.vPhoneNumber, login: `${s.account.username} · ${new URL(s.account.server).host}` }
+      : null;
+
+  let call: CallPanel | null = null;
+  if (s.call && s.call.phase === 'ringing') {
+    call = { kind: 'ringing', id: s.call.id, caller: callerLabel(s.call.remoteName, s.call.remoteNumber), name: s.call.remoteName, number: s.call.remoteNumber };
+  } else if (s.call && s.call.phase !== 'ended') {
+    call = { kind: 'in-call', id: s.call.id, caller: callerLabel(s.call.remoteName, s.call.remoteNumber), answering: s.call.phase === 'answering', answeredAt: s.call.answeredAt };
+  }
+
+  return {
+    screen: account ? 'phone' : 'sign-in',
+    signIn,
+    account,
+    status: statusLine(s),
+    softphone: { checked: s.softphoneEnabled, disabled: s.login !== 'signed-in' },
+    call,
+    lastCall: s.lastCall?.endReason ? `${describeCallEnd(s.lastCall.endReason)} — ${callerLabel(s.lastCall.remoteName, s.lastCall.remoteNumber)}` : null,
+  };
+}
+
+/** "1:05" for a call that has lasted 65 s. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(total / 60);
+  const sec = total % 60;
+  return `${m}:${sec.toString().padStart(2, '0')}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * The one message protocol shared by every context.
+ *
+ * Every message names its `target` context and a `type`; each target has a map
+ * from request type to payload and response. Contexts ignore messages for other
+ * targets (runtime messages are broadcast to every extension page, the offscreen
+ * document included), and each receiver validates the shape and the sender at
+ * its boundary before acting.
+ */
+import type { CallStats, EngineConfig, EngineFact, EngineState } from './engine-types';
+import type { Result } from './errors';
+import type { Snapshot } from './snapshot';
+
+export type Target = 'background' | 'offscreen' | 'ui';
+
+/** Requests the service worker answers (from pages, notifications and the engine). */
+export interface BackgroundApi {
+  'get-snapshot': { req: Record<string, never>; res: Snapshot };
+  login: { req: { server: string; username: string; password: string }; res: Result };
+  logout: { req: Record<string, never>; res: Result };
+  'set-softphone': { req: { enabled: boolean }; res: Result };
+  answer: { req: { callId: string }; res: Result };
+  decline: { req: { callId: string }; res: Result };
+  hangup: { req: { callId: string }; res: Result };
+  /** The permission page says the microphone was granted (or refused). */
+  'mic-result': { req: { granted: boolean }; res: Result };
+  /** Audio counters of the call in progress (diagnostics, tests, the in-call view). */
+  'get-call-stats': { req: Record<string, never>; res: CallStats | null };
+  /** A fact from the phone engine. */
+  'engine-fact': { req: { fact: EngineFact }; res: Result };
+}
+
+/** Commands the offscreen phone engine executes for the worker. */
+export interface OffscreenApi {
+  'engine-configure': { req: { config: EngineConfig }; res: Result };
+  'engine-enable': { req: Record<string, never>; res: Result };
+  'engine-disable': { req: Record<string, never>; res: Result };
+  'engine-answer': { req: { callId: string }; res: Result };
+  'engine-decline': { req: { callId: string }; res: Result };
+  'engine-hangup': { req: { callId: string }; res: Result };
+  'engine-state': { req: Record<string, never>; res: EngineState };
+  'engine-stats': { req: Record<string, never>; res: CallStats | null };
+}
+
+/** Pushes to the pages (no response expected). */
+export interface UiApi {
+  snapshot: { req: { snapshot: Snapshot }; res: void };
+}
+
+interface Apis {
+  background: BackgroundApi;
+  offscreen: OffscreenApi;
+  ui: UiApi;
+}
+
+export type ApiOf<T extends Target> = Apis[T];
+export type TypeOf<T extends Target> = keyof Apis[T] & string;
+
+type ReqPart<T extends Target, K extends TypeOf<T>> = ApiOf<T>[K] extends { req: infer R } ? R : never;
+export type ResponseOf<T extends Target, K extends TypeOf<T>> = ApiOf<T>[K] extends { res: infer R } ? R : never;
+
+export type Message<T extends Target, K extends TypeOf<T> = TypeOf<T>> = K extends TypeOf<T>
+  ? { target: T; type: K } & ReqPart<T, K>
+  : never;
+
+export type BackgroundMessage = Message<'background'>;
+export type OffscreenMessage = Message<'offscreen'>;
+export type UiMessage = Message<'ui'>;
+
+export function message<T extends Target, K extends TypeOf<T>>(
+  target: T,
+  type: K,
+  payload: ReqPart<T, K>,
+): Message<T, K> {
+  return { target, type, ...(payload as object) } as Message<T, K>;
+}
+
+// ---------------------------------------------------------------------------
+// Guards. Payload checks are shallow on purpose: they reject what could make a
+// handler misbehave (wrong types, missing ids), and nothing more.
+
+type Check = (m: Record<string, unknown>) => boolean;
+
+const str = (v: unknown) => typeof v === 'string';
+const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 4096;
+const bool = (v: unknown) => typeof v === 'boolean';
+const none: Check = () => true;
+const callId: Check = (m) => nonEmpty(m.callId);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+const backgroundChecks: Record<TypeOf<'background'>, Check> = {
+  'get-snapshot': none,
+  login: (m) => str(m.server) && str(m.username) && str(m.password),
+  logout: none,
+  'set-softphone': (m) => bool(m.enabled),
+  answer: callId,
+  decline: callId,
+  hangup: callId,
+  'mic-result': (m) => bool(m.granted),
+  'get-call-stats': none,
+  'engine-fact': (m) => isObject(m.fact) && str(m.fact.kind) && typeof m.fact.at === 'number',
+};
+
+const offscreenChecks: Record<TypeOf<'offscreen'>, Check> = {
+  'engine-configure': (m) => isObject(m.config) && Array.isArray(m.config.wsUris) && str(m.config.uri),
+  'engine-enable': none,
+  'engine-disable': none,
+  'engine-answer': callId,
+  'engine-decline': callId,
+  'engine-hangup': callId,
+  'engine-state': none,
+  'engine-stats': none,
+};
+
+const uiChecks: Record<TypeOf<'ui'>, Check> = {
+  snapshot: (m) => isObject(m.snapshot),
+};
+
+const checks: { [T in Target]: Record<string, Check> } = {
+  background: backgroundChecks,
+  offscreen: offscreenChecks,
+  ui: uiChecks,
+};
+
+/** True when `value` is a well-formed message for `target`. */
+export function isMessageFor<T extends Target>(target: T, value: unknown): value is Message<T> {
+  if (!isObject(value) || value.target !== target || typeof value.type !== 'string') return false;
+  const check = Object.hasOwn(checks[target], value.type) ? checks[target][value.type] : undefined;
+  return check !== undefined && check(value);
+}

@@ -1,0 +1,188 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallHandler } from '../../../src/background/call-handler';
+import { PhoneSupervisor } from '../../../src/background/phone-supervisor';
+import { restoreSnapshot } from '../../../src/background/restore';
+import { SessionController } from '../../../src/background/session-controller';
+import { SnapshotStore } from '../../../src/background/snapshot-store';
+import type { LoginOutcome } from '../../../src/shared/login-contract';
+import { initialSnapshot } from '../../../src/shared/snapshot';
+import { goodGrant } from '../../fakes/grant';
+import { fact, fakePorts } from '../../fakes/fake-ports';
+
+function worker(login: (s: string, u: string, p: string) => Promise<LoginOutcome> = async () => ({ ok: true, grant: structuredClone(goodGrant) })) {
+  const f = fakePorts(login);
+  const store = new SnapshotStore(f.ports, initialSnapshot(f.ports.now()));
+  const phone = new PhoneSupervisor(f.ports, store);
+  const calls = new CallHandler(f.ports, store);
+  const auth = new SessionController(f.ports, store, phone);
+  const onFact = (x: ReturnType<typeof fact>) => {
+    phone.onRegistrationFact(x);
+    calls.onCallFact(x);
+  };
+  return { ...f, store, phone, calls, auth, onFact };
+}
+
+describe('sign-in', () => {
+  it('stores the session and the SIP credential, never the password', async () => {
+    const w = worker();
+    expect(await w.auth.login('https://api.example.test', ' alice ', 'hunter2')).toEqual({ ok: true });
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', account: { name: 'Alice Agent', username: 'alice' }, softphoneEnabled: false, registration: 'off' });
+    expect(JSON.stringify(w.local.data)).not.toContain('hunter2');
+    expect(JSON.stringify(w.session.data)).not.toContain('hunter2');
+    expect(w.local.data.session?.sip.authorizationUser).toBe('1800000000:alice');
+  });
+
+  it('a wrong password is a clear error and loses the prefilled username nowhere', async () => {
+    const w = worker(async () => ({ ok: false, error: 'invalid_credentials' }));
+    const r = await w.auth.login('https://api.example.test', 'alice', 'nope');
+    expect(r).toMatchObject({ ok: false, error: 'invalid_credentials' });
+    expect(w.store.get()).toMatchObject({ login: 'signed-out', loginError: 'invalid_credentials' });
+  });
+
+  it('refuses a plain-http server before sending the password', async () => {
+    let called = false;
+    const w = worker(async () => {
+      called = true;
+      return { ok: false, error: 'internal' };
+    });
+    expect(await w.auth.login('http://api.example.test', 'alice', 'pw')).toMatchObject({ error: 'invalid_server_url' });
+    expect(called).toBe(false);
+  });
+});
+
+describe('softphone switch', () => {
+  let w: ReturnType<typeof worker>;
+  beforeEach(async () => {
+    w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+  });
+
+  it('enables: creates the engine, pushes the config, registers', async () => {
+    expect(await w.phone.setEnabled(true)).toEqual({ ok: true });
+    expect(w.engine.types()).toEqual(['engine-configure', 'engine-enable']);
+    expect(w.store.get().registration).toBe('registering');
+    w.onFact(fact('registered', {}));
+    expect(w.store.get().registration).toBe('registered');
+    expect(w.badges.at(-1)).toMatchObject({ text: 'ON' });
+  });
+
+  it('keeps one phone identity (instance id, contact) across configurations', async () => {
+    await w.phone.setEnabled(true);
+    const first = await w.phone.identity();
+    expect(await w.phone.identity()).toEqual(first);
+    expect(first.instanceId).toMatch(/^urn:uuid:/);
+  });
+
+  it('without the microphone: mic-needed, and the permission page opens once', async () => {
+    w.engine.enableResult = { ok: false, error: 'mic_not_granted' };
+    expect(await w.phone.setEnabled(true)).toMatchObject({ ok: false, error: 'mic_not_granted' });
+    expect(w.store.get()).toMatchObject({ registration: 'mic-needed', registrationError: 'mic_not_granted' });
+    await w.phone.watchdog();
+    expect(w.permissionPageOpens()).toBe(1);
+    w.engine.enableResult = { ok: true };
+    await w.phone.onMicResult(true);
+    expect(w.store.get().registration).toBe('registering');
+  });
+
+  it('disables while staying signed in', async () => {
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    await w.phone.setEnabled(false);
+    expect(w.engine.types().at(-1)).toBe('engine-disable');
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', registration: 'off', softphoneEnabled: false });
+  });
+
+  it('a lost transport is reported, not hidden', async () => {
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    w.onFact(fact('transport', { connected: false }));
+    expect(w.store.get()).toMatchObject({ registration: 'recovering', registrationError: 'sip_transport_error' });
+  });
+
+  it('the watchdog recreates a vanished engine and registers again', async () => {
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    await w.engine.close();
+    w.engine.state = { ...w.engine.state, configuredFor: null, enabled: false };
+    w.engine.requests = [];
+    await w.phone.watchdog();
+    expect(w.engine.types()).toEqual(['engine-configure', 'engine-enable']);
+  });
+
+  it('sign-out unregisters, forgets the credential and keeps the choice for next time', async () => {
+    await w.phone.setEnabled(true);
+    await w.auth.logout();
+    expect(w.local.data.session).toBeUndefined();
+    expect(w.store.get()).toMatchObject({ login: 'signed-out', account: null, registration: 'off' });
+    expect(await w.engine.exists()).toBe(false);
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    expect(w.store.get().softphoneEnabled).toBe(true);
+  });
+});
+
+describe('calls', () => {
+  const call = { id: 'c1', phase: 'ringing' as const, remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1, answeredAt: null };
+
+  it('rings with an Answer / Decline notification and answers from it', async () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call }));
+    expect(w.notifications.get('call:c1')).toMatchObject({ title: 'Incoming call', message: 'Carol (+15550200)', buttons: ['Answer', 'Decline'] });
+    expect(w.badges.at(-1)?.text).toBe('RING');
+    w.calls.onNotificationButton('call:c1', 0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.engine.requests.at(-1)).toEqual({ type: 'engine-answer', payload: { callId: 'c1' } });
+    w.onFact(fact('call-phase', { callId: 'c1', phase: 'active' }));
+    expect(w.notifications.has('call:c1')).toBe(false);
+    expect(w.store.get().call?.phase).toBe('active');
+  });
+
+  it('a double Answer is one answer; a stale id is no_such_call', async () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call }));
+    w.onFact(fact('call-phase', { callId: 'c1', phase: 'answering' }));
+    await w.calls.answer('c1');
+    expect(w.engine.types()).not.toContain('engine-answer');
+    expect(await w.calls.answer('zzz')).toMatchObject({ ok: false, error: 'no_such_call' });
+  });
+
+  it('a missed call leaves a notification; answered elsewhere does not', () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call }));
+    w.onFact(fact('call-ended', { callId: 'c1', reason: 'missed', cause: 'Canceled' }));
+    expect(w.notifications.get('missed:c1')).toMatchObject({ title: 'Missed call.' });
+    expect(w.store.get()).toMatchObject({ call: null, lastCall: { endReason: 'missed' } });
+    w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' } }));
+    w.onFact(fact('call-ended', { callId: 'c2', reason: 'answered-elsewhere', cause: 'Canceled' }));
+    expect(w.notifications.has('missed:c2')).toBe(false);
+  });
+});
+
+describe('worker restart', () => {
+  it('resumes from storage.session, and adopts a registered engine without re-registering', async () => {
+    const w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    await w.store.flush();
+    w.engine.state.registration = 'registered';
+
+    // A new worker instance over the same storage and the same live engine.
+    const restored = await restoreSnapshot(w.ports);
+    const store = new SnapshotStore(w.ports, restored);
+    const phone = new PhoneSupervisor(w.ports, store);
+    w.engine.requests = [];
+    await phone.reconcile('worker-start');
+    expect(store.get().registration).toBe('registered');
+    expect(w.engine.types()).toEqual(['engine-state']);
+  });
+
+  it('after a browser restart rebuilds from storage.local; an expired credential asks to sign in', async () => {
+    const w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    await w.store.flush();
+    delete w.session.data.snapshot;
+    expect(await restoreSnapshot(w.ports)).toMatchObject({ login: 'signed-in', account: { name: 'Alice Agent' } });
+    w.advance(10 * 365 * 24 * 3600 * 1000);
+    expect(await restoreSnapshot(w.ports)).toMatchObject({ login: 'signed-out', loginError: 'session_expired', lastLogin: { username: 'alice' } });
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { badgeFor } from '../../../src/background/badge';
+import { initialSnapshot, type Snapshot } from '../../../src/shared/snapshot';
+import { formatDuration, popupView } from '../../../src/popup/view-model';
+
+const signedIn = (over: Partial<Snapshot> = {}): Snapshot => ({
+  ...initialSnapshot(0),
+  login: 'signed-in',
+  account: { id: 'a', name: 'Alice Agent', email: 'a@x', vPhoneNumber: '+15550001001', username: 'alice', server: 'http://127.0.0.1:8787' },
+  ...over,
+});
+
+describe('popup view', () => {
+  it('signed out: the sign-in form, prefilled from the last sign-in', () => {
+    const v = popupView({ ...initialSnapshot(0), lastLogin: { server: 'https://api.x', username: 'alice' }, loginError: 'invalid_credentials' }, 'http://127.0.0.1:8787');
+    expect(v.screen).toBe('sign-in');
+    expect(v.signIn).toMatchObject({ server: 'https://api.x', username: 'alice', error: 'Wrong username or password.' });
+  });
+  it('uses the build default server on first use', () => {
+    expect(popupView(initialSnapshot(0), 'https://default.x').signIn.server).toBe('https://default.x');
+  });
+  it('always names the signed-in account', () => {
+    expect(popupView(signedIn(), '').account).toEqual({ name: 'Alice Agent', number: '+15550001001', login: 'alice · 127.0.0.1:8787' });
+  });
+  it('says "Ready to receive calls" only when registered', () => {
+    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registered' }), '').status).toMatchObject({ text: 'Ready to receive calls', tone: 'ok' });
+    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registering' }), '').status.tone).toBe('busy');
+    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'off' }), '').status.text).not.toContain('Ready');
+  });
+  it('gives the reason when calls cannot ring here', () => {
+    const v = popupView(signedIn({ softphoneEnabled: true, registration: 'mic-needed', registrationError: 'mic_denied' }), '');
+    expect(v.status).toMatchObject({ text: 'Microphone access needed', tone: 'bad', detail: 'Microphone access is blocked for this extension.' });
+  });
+  it('shows the ringing call with the caller as given', () => {
+    const v = popupView(signedIn({ call: { id: 'c', phase: 'ringing', remoteName: '<b>x</b>', remoteNumber: '+1', startedAt: 0, answeredAt: null, endReason: null } }), '');
+    expect(v.call).toMatchObject({ kind: 'ringing', name: '<b>x</b>', number: '+1' });
+  });
+  it('formats durations', () => {
+    expect(formatDuration(65_400)).toBe('1:05');
+    expect(formatDuration(-5)).toBe('0:00');
+  });
+});
+
+describe('badge', () => {
+  it('tells the states apart at a glance', () => {
+    const texts = [
+      badgeFor(signedIn({ registration: 'registered' })).text,
+      badgeFor(signedIn({ registration: 'off' })).text,
+      badgeFor(signedIn({ registration: 'recovering' })).text,
+      badgeFor(signedIn({ registration: 'unreachable' })).text,
+      badgeFor(initialSnapshot(0)).text,
+    ];
+    expect(texts).toEqual(['ON', 'OFF', '…', '!', '']);
+    expect(badgeFor(signedIn({ registration: 'registered' })).title).toContain('Alice Agent');
+  });
+});
