@@ -5,7 +5,6 @@ import { defineConfig } from 'vitest/config';
 // against the lab). The last two must run inside a private network namespace:
 // `npm run test:e2e` / `npm test` take care of that.
 export default defineConfig({
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   test: {
     projects: [
       {

@@ -5,11 +5,10 @@
  */
 import { createLogger } from '../shared/logger';
 import { initialSnapshot } from '../shared/snapshot';
-import { browser } from '../platform/browser';
 import { broadcast, serve } from '../platform/messaging';
 import { localArea, sessionArea } from '../platform/storage';
-import { showNotification, clearNotification, onNotificationButton, onNotificationClicked } from '../platform/notifications';
-import { setBadge } from '../platform/action';
+import { showNotification, clearNotification, onNotificationButton, onNotificationClicked, onNotificationClosed, shownNotifications } from '../platform/notifications';
+import { setBadge, tryOpenPopup } from '../platform/action';
 import { ensureAlarm, onAlarm } from '../platform/alarms';
 import { openExtensionTab } from '../platform/tabs';
 import { onCommand, onInstalled, onStartup, onUpdateAvailable, reloadExtension } from '../platform/lifecycle';
@@ -58,9 +57,9 @@ const ready = (async () => {
 serve('background', createRouter({ ports, store, phone, calls, session, ready }));
 
 onNotificationButton((id, index) => void ready.then(() => calls.onNotificationButton(id, index)));
-onNotificationClicked(() => {
-  // Clicking the body of a notification: nothing to decide, the popup shows the rest.
-});
+// The body of a notification: open the popup, where the agent can act on it.
+onNotificationClicked(() => void tryOpenPopup());
+onNotificationClosed(() => undefined);
 onAlarm((name) => {
   if (name === WATCHDOG_ALARM) void ready.then(() => phone.watchdog());
 });
@@ -85,5 +84,5 @@ store.onChange((next) => {
   if (updatePending && !next.call) reloadExtension();
 });
 
-// Exposed for end-to-end tests and debugging from the worker's console only.
-Object.assign(globalThis, { softphone: { store, phone, calls, browser } });
+// For debugging from the worker's DevTools console (and read by the end-to-end tests).
+Object.assign(globalThis, { softphone: { store, phone, calls, notifications: shownNotifications } });

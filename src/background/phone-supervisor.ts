@@ -57,8 +57,12 @@ export class PhoneSupervisor {
   /** Brings the engine in line with the session and intent. Safe to call any time. */
   reconcile(reason: string): Promise<Result> {
     return this.queue.run(() => this.reconcileNow(reason)).catch((err: unknown) => {
+      // Never leave the agent looking at "Connecting…" forever: an engine that
+      // cannot be reached or throws is a state with a reason; the watchdog retries.
       log.error('reconcile failed', reason, err);
-      return fail('internal', { detail: String(err) });
+      const state = this.store.get().registration;
+      if (state === 'registering' || state === 'recovering' || state === 'registered') this.store.transition('failed', 'engine_unavailable');
+      return fail('engine_unavailable', { detail: String(err) });
     });
   }
 
@@ -129,7 +133,8 @@ export class PhoneSupervisor {
     const existing = await this.ports.local.get('phoneIdentity');
     if (existing) return existing;
     const identity: PhoneIdentity = {
-      instanceId: `urn:uuid:${this.ports.randomId()}`,
+      // JsSIP adds the "urn:uuid:" prefix itself (RFC 5626 +sip.instance).
+      instanceId: this.ports.randomId(),
       contactUser: this.ports.randomId().replace(/-/g, '').slice(0, 12),
     };
     await this.ports.local.set({ phoneIdentity: identity });

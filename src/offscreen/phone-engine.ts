@@ -96,8 +96,15 @@ export class PhoneEngine {
     releaseStream(mic.stream);
     this.setMic('granted');
     this.enabled = true;
-    if (!this.ua) this.startUa();
-    else if (this.ua.isConnected()) this.register();
+    try {
+      if (!this.ua) this.startUa();
+      else if (this.ua.isConnected()) this.register();
+    } catch (err) {
+      // JsSIP throws on a configuration it rejects (a bad URI, say).
+      log.error('could not start the user agent', err);
+      this.enabled = false;
+      return fail('sip_registration_failed', { detail: err instanceof Error ? err.message : String(err) });
+    }
     return ok;
   }
 

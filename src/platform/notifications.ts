@@ -14,7 +14,14 @@ export interface NotificationSpec {
   silent?: boolean;
 }
 
+/**
+ * What each notification on screen says. chrome.notifications.getAll() returns
+ * only ids; this record lets diagnostics (and the end-to-end tests) read the text.
+ */
+export const shownNotifications = new Map<string, NotificationSpec>();
+
 export async function showNotification(id: string, spec: NotificationSpec): Promise<void> {
+  shownNotifications.set(id, spec);
   // chrome.* for the options the polyfill's types lack (buttons, requireInteraction, silent).
   await chrome.notifications.create(id, {
     type: 'basic',
@@ -29,6 +36,7 @@ export async function showNotification(id: string, spec: NotificationSpec): Prom
 }
 
 export async function clearNotification(id: string): Promise<void> {
+  shownNotifications.delete(id);
   await browser.notifications.clear(id);
 }
 
@@ -38,4 +46,11 @@ export function onNotificationButton(listener: (id: string, buttonIndex: number)
 
 export function onNotificationClicked(listener: (id: string) => void): void {
   browser.notifications.onClicked.addListener(listener);
+}
+
+export function onNotificationClosed(listener: (id: string) => void): void {
+  browser.notifications.onClosed.addListener((id) => {
+    shownNotifications.delete(id);
+    listener(id);
+  });
 }

@@ -1,0 +1,71 @@
+/**
+ * /console: the lab's own phones. The caller places calls, the cell phone
+ * behind the forwarding number rings until someone "presses 1" (R3), and
+ * voicemail answers every call at once and hangs up by itself.
+ */
+import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
+import type { LabConsoleApi } from './api';
+import { callMedia, type CallBook } from './call-book';
+import type { EventLog } from './event-log';
+import { SipPeer } from './sip-peer';
+
+const VOICEMAIL_MESSAGE_MS = 20_000;
+
+export interface PeersMode {
+  api: LabConsoleApi;
+  /** Filled once the peers' credentials arrived; for the page's status line. */
+  peers: SipPeer[];
+}
+
+export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => void): PeersMode {
+  const peers: SipPeer[] = [];
+  const ready = Promise.all([
+    SipPeer.create('caller', 'caller', log, onChange),
+    SipPeer.create('cell', 'cell', log, onChange),
+    SipPeer.create('voicemail', 'voicemail', log, onChange),
+  ]).then(async ([caller, cell, voicemail]) => {
+    peers.push(caller, cell, voicemail);
+    onIncoming(caller, (event) => event.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' }));
+    onIncoming(cell, (event) => calls.trackIncoming('cell', event.session, event.request));
+    onIncoming(voicemail, (event) => answerAsVoicemail(calls, event));
+    onChange();
+    await Promise.all(peers.map((peer) => peer.registered));
+  });
+
+  const api: LabConsoleApi = {
+    ready,
+    events: log.events,
+    call(number, opts) {
+      const caller = peers[0];
+      if (!caller?.isRegistered) throw new Error('the caller is not registered yet: await lab.ready');
+      const session = caller.ua.call(number, { ...callMedia(), fromDisplayName: opts?.displayName });
+      return calls.trackOutgoing('caller', session);
+    },
+    hangup: (id) => calls.hangup(id),
+    cellAccept() {
+      const ringing = calls.ringing('cell');
+      ringing?.session.answer(callMedia());
+      return ringing?.id ?? null;
+    },
+    stats: (id) => calls.stats(id),
+  };
+  return { api, peers };
+}
+
+function onIncoming(peer: SipPeer, handle: (event: IncomingRTCSessionEvent) => void): void {
+  peer.ua.on('newRTCSession', (event: RTCSessionEvent) => {
+    // JsSIP also announces the peer's own outgoing calls here.
+    if (String(event.originator) === 'remote') handle(event as IncomingRTCSessionEvent);
+  });
+}
+
+/** The fake microphone is the greeting; the "message" ends after a while. */
+function answerAsVoicemail(calls: CallBook, event: IncomingRTCSessionEvent): void {
+  calls.trackIncoming('voicemail', event.session, event.request);
+  event.session.answer(callMedia());
+  const hangUp = setTimeout(() => {
+    if (!event.session.isEnded()) event.session.terminate();
+  }, VOICEMAIL_MESSAGE_MS);
+  event.session.on('ended', () => clearTimeout(hangUp));
+  event.session.on('failed', () => clearTimeout(hangUp));
+}

@@ -1,0 +1,99 @@
+/** One registered JsSIP user agent of the console, with credentials from the login service. */
+import { UA, WebSocketInterface } from 'jssip';
+import type { PeerName } from './api';
+import type { EventLog } from './event-log';
+
+/** The `sip` block the login service hands out (DESIGN.md §5). */
+interface SipConfig {
+  wsUris: string[];
+  uri: string;
+  authorizationUser: string;
+  password: string;
+  displayName: string;
+}
+
+export class SipPeer {
+  readonly ua: UA;
+  /** Resolves on the first successful REGISTER, rejects if the first attempt fails. */
+  readonly registered: Promise<void>;
+  private registeredNow = false;
+
+  private constructor(
+    readonly name: PeerName,
+    config: SipConfig,
+    private readonly log: EventLog,
+    private readonly onChange: () => void,
+  ) {
+    const wsUri = config.wsUris[0];
+    if (wsUri === undefined) throw new Error(`no WebSocket URI for ${name}`);
+    this.ua = new UA({
+      sockets: [new WebSocketInterface(wsUri)],
+      uri: config.uri,
+      authorization_user: config.authorizationUser,
+      password: config.password,
+      display_name: config.displayName,
+      register: true,
+      register_expires: 120,
+      // Session timers would add re-INVITEs/UPDATEs to every trace for nothing.
+      session_timers: false,
+      user_agent: 'vphone-lab-console',
+    });
+    this.registered = this.watchRegistration();
+    this.ua.start();
+  }
+
+  /** `ttl` overrides the credential lifetime (negative: already expired). */
+  static async create(
+    name: PeerName,
+    user: string,
+    log: EventLog,
+    onChange: () => void,
+    ttl?: number,
+  ): Promise<SipPeer> {
+    const query = ttl === undefined ? '' : `?ttl=${encodeURIComponent(String(ttl))}`;
+    const response = await fetch(`/lab/credentials/${encodeURIComponent(user)}${query}`);
+    if (!response.ok) throw new Error(`credentials for ${user}: HTTP ${response.status}`);
+    return new SipPeer(name, (await response.json()) as SipConfig, log, onChange);
+  }
+
+  get isRegistered(): boolean {
+    return this.registeredNow;
+  }
+
+  private watchRegistration(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.ua.on('registered', () => {
+        if (!this.registeredNow) this.log.add({ who: this.name, type: 'registered', id: '' });
+        this.setRegistered(true);
+        resolve();
+      });
+      this.ua.on('unregistered', () => {
+        this.log.add({ who: this.name, type: 'unregistered', id: '' });
+        this.setRegistered(false);
+      });
+      this.ua.on('registrationFailed', (event) => {
+        // JsSIP's type says `response` is always there; a transport error has none.
+        const response = event.response as typeof event.response | null;
+        this.log.add({
+          who: this.name,
+          type: 'registrationFailed',
+          id: '',
+          cause: event.cause,
+          status: response?.status_code,
+          detail: response?.reason_phrase,
+        });
+        this.setRegistered(false);
+        reject(new Error(`${this.name} could not register: ${event.cause ?? 'unknown cause'}`));
+      });
+      this.ua.on('disconnected', () => {
+        this.log.add({ who: this.name, type: 'disconnected', id: '' });
+        this.setRegistered(false);
+      });
+    });
+  }
+
+  private setRegistered(registered: boolean): void {
+    this.registeredNow = registered;
+    this.onChange();
+  }
+}

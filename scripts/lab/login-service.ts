@@ -1,0 +1,190 @@
+/**
+ * The lab's provider: the login API of DESIGN.md §5, the lab's own /lab/
+ * endpoints and the lab console page, on 127.0.0.1 only.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AccountDirectory, demoAccounts } from './accounts';
+import {
+  BadRequestError,
+  corsHeaders,
+  isLoopback,
+  preflightHeaders,
+  readJsonBody,
+  sendEmpty,
+  sendJson,
+} from './http-util';
+import { issueCredentials, listAccounts, lookupRoute, setSessionLifetime, updateRouting } from './lab-api';
+import { handleLogin } from './login-api';
+import { LoginThrottle } from './login-throttle';
+import type { ServiceState } from './service-state';
+
+export interface LoginServiceOptions {
+  port: number;
+  sipDomain: string;
+  wsUri: string;
+  /** auth_ephemeral secret shared with Kamailio. */
+  secret: string;
+  sessionLifetimeSeconds: number;
+  /** Ring timeout every demo account starts with. */
+  ringTimeoutSeconds: number;
+  /** Directory holding the bundled console.js (built by console-bundle.ts). */
+  consoleBundleDir: string;
+  log?: (line: string) => void;
+}
+
+export interface LoginService {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: string[];
+}
+
+interface Route {
+  method: string;
+  path: RegExp;
+  handle(ctx: RequestContext): Promise<void> | void;
+}
+
+const HOST = '127.0.0.1';
+const CONSOLE_SOURCE_DIR = fileURLToPath(new URL('./console/', import.meta.url));
+
+export async function startLoginService(options: LoginServiceOptions): Promise<LoginService> {
+  const url = `http://${HOST}:${options.port}`;
+  const state: ServiceState = {
+    directory: new AccountDirectory(demoAccounts(options.ringTimeoutSeconds)),
+    throttle: new LoginThrottle(),
+    secret: options.secret,
+    sipDomain: options.sipDomain,
+    wsUri: options.wsUri,
+    sessionLifetimeSeconds: options.sessionLifetimeSeconds,
+  };
+  const routes = buildRoutes(state, options, [url, `http://localhost:${options.port}`]);
+  const server = createServer((req, res) => {
+    dispatch(routes, req, res).catch((error: unknown) => failRequest(res, error, options.log));
+  });
+  await listen(server, options.port);
+  return { url, close: () => close(server) };
+}
+
+function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigins: string[]): Route[] {
+  const LOGIN = /^\/v1\/softphone\/login$/;
+  const consoleCsp = `default-src 'self'; connect-src 'self' ${options.wsUri}; object-src 'none'; base-uri 'none'`;
+  return [
+    {
+      method: 'OPTIONS',
+      path: LOGIN,
+      handle: ({ req, res }) => {
+        const cors = corsHeaders(req.headers.origin, ownOrigins);
+        if (cors) sendEmpty(res, 204, preflightHeaders(cors, 'POST, OPTIONS'));
+        else sendEmpty(res, 403);
+      },
+    },
+    {
+      method: 'POST',
+      path: LOGIN,
+      handle: async ({ req, res }) => {
+        const cors = corsHeaders(req.headers.origin, ownOrigins) ?? {};
+        handleLogin(state, await readJsonBody(req), res, cors);
+      },
+    },
+    { method: 'GET', path: /^\/lab\/accounts$/, handle: ({ res }) => listAccounts(state, res) },
+    {
+      method: 'PUT',
+      path: /^\/lab\/accounts\/([a-z0-9-]+)\/routing$/,
+      handle: async ({ req, res, params }) => updateRouting(state, params[0] ?? '', await readJsonBody(req), res),
+    },
+    {
+      method: 'PUT',
+      path: /^\/lab\/session-lifetime$/,
+      handle: async ({ req, res }) => setSessionLifetime(state, await readJsonBody(req), res),
+    },
+    { method: 'GET', path: /^\/lab\/route\/\+?([0-9]{1,20})$/, handle: ({ res, params }) => lookupRoute(state, params[0] ?? '', res) },
+    {
+      method: 'GET',
+      path: /^\/lab\/credentials\/([a-z0-9-]+)$/,
+      handle: ({ res, url, params }) => issueCredentials(state, params[0] ?? '', url.searchParams.get('ttl'), res),
+    },
+    { method: 'GET', path: /^\/$/, handle: ({ res }) => sendEmpty(res, 302, { Location: '/console' }) },
+    {
+      method: 'GET',
+      path: /^\/console$/,
+      handle: ({ res }) => sendFile(res, join(CONSOLE_SOURCE_DIR, 'index.html'), 'text/html', consoleCsp),
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/console\.css$/,
+      handle: ({ res }) => sendFile(res, join(CONSOLE_SOURCE_DIR, 'console.css'), 'text/css'),
+    },
+    {
+      method: 'GET',
+      path: /^\/console\/console\.js$/,
+      handle: ({ res }) => sendFile(res, join(options.consoleBundleDir, 'console.js'), 'text/javascript'),
+    },
+  ];
+}
+
+async function dispatch(routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${HOST}`);
+  // Defence in depth: the server only listens on loopback anyway.
+  if (url.pathname.startsWith('/lab/') && !isLoopback(req.socket.remoteAddress)) {
+    sendJson(res, 403, { error: 'lab_endpoints_are_loopback_only' });
+    return;
+  }
+  const matching = routes.filter((route) => route.path.test(url.pathname));
+  const route = matching.find((candidate) => candidate.method === req.method);
+  if (route) {
+    const params = route.path.exec(url.pathname)?.slice(1) ?? [];
+    await route.handle({ req, res, url, params });
+  } else if (matching.length > 0) {
+    sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: matching.map((r) => r.method).join(', ') });
+  } else {
+    sendJson(res, 404, { error: 'not_found' });
+  }
+}
+
+function failRequest(res: ServerResponse, error: unknown, log?: (line: string) => void): void {
+  if (error instanceof BadRequestError) {
+    if (!res.headersSent) sendJson(res, 400, { error: 'invalid_request' });
+    return;
+  }
+  log?.(`login service: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+  else res.destroy();
+}
+
+async function sendFile(res: ServerResponse, path: string, type: string, csp?: string): Promise<void> {
+  const body = await readFile(path);
+  res.writeHead(200, {
+    'Content-Type': `${type}; charset=utf-8`,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    ...(csp ? { 'Content-Security-Policy': csp } : {}),
+  });
+  res.end(body);
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets (browsers, fetch) would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,39 @@
+/** State shared by the login service's handlers, and the SIP config they hand out. */
+import type { AccountDirectory } from './accounts';
+import { issueSipCredential } from './credentials';
+import type { LoginThrottle } from './login-throttle';
+
+export interface ServiceState {
+  readonly directory: AccountDirectory;
+  readonly throttle: LoginThrottle;
+  readonly secret: string;
+  readonly sipDomain: string;
+  readonly wsUri: string;
+  /** Lifetime of credentials issued from now on; changeable at runtime (R10 tests). */
+  sessionLifetimeSeconds: number;
+}
+
+/** The `sip` block of the login response (DESIGN.md §5). */
+export interface SipConfig {
+  wsUris: string[];
+  uri: string;
+  authorizationUser: string;
+  password: string;
+  displayName: string;
+  expiresAt: string;
+  iceServers: never[];
+}
+
+export function sipConfig(state: ServiceState, user: string, displayName: string, lifetimeSeconds: number): SipConfig {
+  const credential = issueSipCredential(state.secret, user, lifetimeSeconds);
+  return {
+    wsUris: [state.wsUri],
+    uri: `sip:${user}@${state.sipDomain}`,
+    authorizationUser: credential.authorizationUser,
+    password: credential.password,
+    displayName,
+    expiresAt: credential.expiresAt.toISOString(),
+    // Loopback needs no STUN/TURN; an empty list also keeps ICE gathering instant.
+    iceServers: [],
+  };
+}

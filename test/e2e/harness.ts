@@ -1,0 +1,194 @@
+/**
+ * The end-to-end harness: the built extension in real Debian Chromium
+ * (playwright-core, /usr/bin/chromium), the real lab (Kamailio + login service)
+ * on 127.0.0.1, and the lab console page as the caller, the cell phone and
+ * voicemail. Nothing here fakes SIP.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { Snapshot } from '../../src/shared/snapshot';
+
+export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Agent {
+  context: BrowserContext;
+  extensionId: string;
+  origin: string;
+  worker(): Promise<Worker>;
+  /** The popup page, opened in a tab (Playwright cannot click the toolbar button). */
+  popup: Page;
+  userDataDir: string;
+  close(opts?: { keepProfile?: boolean }): Promise<void>;
+}
+
+export function chromiumArgs(): string[] {
+  return [
+    `--disable-extensions-except=${DIST}`,
+    `--load-extension=${DIST}`,
+    '--use-fake-device-for-media-stream',
+    '--allow-loopback-in-peer-connection',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--autoplay-policy=no-user-gesture-required',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+  ];
+}
+
+export async function launchAgent(opts: { userDataDir?: string; headless?: boolean } = {}): Promise<Agent> {
+  const userDataDir = opts.userDataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-e2e-')));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: opts.headless ?? true,
+    args: chromiumArgs(),
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 360, height: 560 },
+  });
+  const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
+  const extensionId = new URL(firstWorker.url()).host;
+  const origin = `chrome-extension://${extensionId}`;
+  const worker = async () => {
+    const live = context.serviceWorkers().find((w) => w.url().startsWith(origin));
+    return live ?? context.waitForEvent('serviceworker', { timeout: 20_000 });
+  };
+  const popup = await context.newPage();
+  await popup.goto(`${origin}/popup.html`);
+  return {
+    context,
+    extensionId,
+    origin,
+    worker,
+    popup,
+    userDataDir,
+    async close({ keepProfile = false } = {}) {
+      await context.close();
+      if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Grants the microphone to an origin, as the browser's own prompt would (CDP
+ * Browser.grantPermissions). The session stays attached: Chromium drops a
+ * session's permission overrides when it detaches.
+ */
+export async function grantMicrophone(agent: Agent, origin: string): Promise<void> {
+  const cdp = await agent.context.newCDPSession(agent.popup);
+  await cdp.send('Browser.grantPermissions', { origin, permissions: ['audioCapture'] });
+}
+
+export async function signIn(popup: Page, server: string, username: string, password: string): Promise<void> {
+  await popup.getByRole('textbox', { name: 'Server' }).fill(server);
+  await popup.getByRole('textbox', { name: 'Username' }).fill(username);
+  await popup.getByLabel('Password').fill(password);
+  await popup.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function snapshot(agent: Agent): Promise<Snapshot> {
+  return agent.popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-snapshot' })) as Promise<Snapshot>;
+}
+
+export async function callStats(agent: Agent): Promise<{ bytesSent: number; bytesReceived: number } | null> {
+  return agent.popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-call-stats' }));
+}
+
+export interface ShownNotification {
+  title: string;
+  message: string;
+  buttons?: string[];
+  requireInteraction?: boolean;
+}
+
+/**
+ * The notifications Chrome holds (chrome.notifications.getAll(), which gives
+ * ids only), each with the text the worker gave it.
+ */
+export async function notifications(agent: Agent): Promise<Record<string, ShownNotification>> {
+  const w = await agent.worker();
+  return w.evaluate(async () => {
+    const ids = Object.keys(await chrome.notifications.getAll());
+    const text = (globalThis as unknown as { softphone: { notifications: Map<string, ShownNotification> } }).softphone.notifications;
+    return Object.fromEntries(ids.map((id) => [id, text.get(id) ?? { title: '?', message: '?' }]));
+  });
+}
+
+/**
+ * Headless Chromium shows no notification UI, so a click on a notification
+ * button is made by firing the real onButtonClicked listeners from the worker.
+ */
+export async function clickNotificationButton(agent: Agent, id: string, buttonIndex: number): Promise<void> {
+  const w = await agent.worker();
+  await w.evaluate(
+    ([nid, index]) => (chrome.notifications.onButtonClicked as unknown as { dispatch(id: string, i: number): void }).dispatch(nid, index),
+    [id, buttonIndex] as const,
+  );
+}
+
+/** Polls until `check` returns a truthy value; the error says what was awaited. */
+export async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Lab console events as the console page records them. */
+export interface ConsoleEvent {
+  t: number;
+  who: string;
+  type: string;
+  id: string;
+  cause?: string;
+  status?: number;
+  detail?: string;
+}
+
+/** The lab console in a tab of the agent's browser: caller, cell phone and voicemail. */
+export class LabConsole {
+  private constructor(readonly page: Page) {}
+
+  static async open(agent: Agent, consoleUrl: string): Promise<LabConsole> {
+    await grantMicrophone(agent, new URL(consoleUrl).origin);
+    const page = await agent.context.newPage();
+    await page.goto(consoleUrl);
+    await page.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
+    return new LabConsole(page);
+  }
+
+  call(number: string, displayName?: string): Promise<string> {
+    return this.page.evaluate(([n, d]) => (window as unknown as { lab: { call(n: string, o?: object): string } }).lab.call(n, d ? { displayName: d } : {}), [number, displayName] as const);
+  }
+
+  hangup(id: string): Promise<void> {
+    return this.page.evaluate((i) => (window as unknown as { lab: { hangup(i: string): void } }).lab.hangup(i), id);
+  }
+
+  cellAccept(): Promise<string | null> {
+    return this.page.evaluate(() => (window as unknown as { lab: { cellAccept(): string | null } }).lab.cellAccept());
+  }
+
+  events(): Promise<ConsoleEvent[]> {
+    return this.page.evaluate(() => (window as unknown as { lab: { events: ConsoleEvent[] } }).lab.events.map((e) => ({ ...e })));
+  }
+
+  stats(id: string): Promise<{ bytesSent: number; bytesReceived: number }> {
+    return this.page.evaluate((i) => (window as unknown as { lab: { stats(i: string): Promise<{ bytesSent: number; bytesReceived: number }> } }).lab.stats(i), id);
+  }
+
+  /** The first event matching, waiting for it. */
+  async waitFor(what: string, match: (e: ConsoleEvent) => boolean, timeoutMs = 15_000): Promise<ConsoleEvent> {
+    return until(what, async () => (await this.events()).find(match), timeoutMs);
+  }
+}
