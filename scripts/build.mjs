@@ -25,6 +25,7 @@ const result = await build({
   entryPoints: {
     background: 'src/background/index.ts',
     offscreen: 'src/offscreen/index.ts',
+    'ticker-worker': 'src/offscreen/ticker-worker.ts',
     popup: 'src/popup/index.tsx',
     permission: 'src/permission/index.ts',
     options: 'src/options/index.ts',

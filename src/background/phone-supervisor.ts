@@ -12,6 +12,7 @@ import type { EngineConfig, EngineFact, EngineState } from '../shared/engine-typ
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
+import { staleAfterMs, tuningFrom, type PhoneTuning } from '../shared/tuning';
 import { accountKey, type PhoneIdentity, type Ports, type StoredSession } from './ports';
 import type { SnapshotStore } from './snapshot-store';
 
@@ -20,7 +21,7 @@ const log = createLogger('supervisor');
 /** Registration expiry asked of the server; short so a lost binding cannot linger. */
 export const REGISTER_EXPIRES_SECONDS = 120;
 
-export function engineConfigFor(session: StoredSession, identity: PhoneIdentity): EngineConfig {
+export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning): EngineConfig {
   return {
     wsUris: session.sip.wsUris,
     uri: session.sip.uri,
@@ -31,6 +32,9 @@ export function engineConfigFor(session: StoredSession, identity: PhoneIdentity)
     instanceId: identity.instanceId,
     contactUser: identity.contactUser,
     registerExpiresSeconds: REGISTER_EXPIRES_SECONDS,
+    refreshSeconds: tuning.refreshSeconds,
+    registerDeadlineMs: tuning.registerDeadlineMs,
+    connectTimeoutMs: tuning.connectTimeoutMs,
   };
 }
 
@@ -86,7 +90,7 @@ export class PhoneSupervisor {
 
     if (!engine || engine.configuredFor !== session.sip.authorizationUser) {
       const configured = await this.ports.engine.request('engine-configure', {
-        config: engineConfigFor(session, await this.identity()),
+        config: engineConfigFor(session, await this.identity(), await this.tuning()),
       });
       if (!configured.ok) return this.failed(configured.error);
     }
@@ -127,6 +131,10 @@ export class PhoneSupervisor {
     } else if (this.store.get().call) {
       this.store.update((s) => ({ ...s, call: null }));
     }
+  }
+
+  async tuning(): Promise<PhoneTuning> {
+    return tuningFrom(await this.ports.local.get('tuning'));
   }
 
   async identity(): Promise<PhoneIdentity> {
@@ -194,6 +202,17 @@ export class PhoneSupervisor {
       return;
     }
     const engine = await this.ports.engine.request('engine-state', {});
-    if (!engine.enabled || engine.registration !== 'registered') await this.reconcile('watchdog');
+    if (!engine.enabled || engine.configuredFor !== session.sip.authorizationUser) {
+      await this.reconcile('watchdog');
+      return;
+    }
+    // The engine refreshes on its own; if its last good refresh is stale, it
+    // is stuck (or its timers are): make it reconnect, never during a call.
+    const stale = engine.lastRegisteredAt === null || this.ports.now() - engine.lastRegisteredAt > staleAfterMs(await this.tuning());
+    if (stale && !engine.call) {
+      log.warn('watchdog: registration is stale; asking the engine to reconnect');
+      if (this.store.get().registration === 'registered') this.store.transition('lost', 'sip_transport_error');
+      await this.ports.engine.request('engine-recover', {});
+    }
   }
 }

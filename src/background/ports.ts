@@ -7,6 +7,7 @@
 import type { LoginGrant, LoginOutcome } from '../shared/login-contract';
 import type { ApiOf, ResponseOf, TypeOf } from '../shared/protocol';
 import type { AccountSummary, RoutingSummary, Snapshot } from '../shared/snapshot';
+import type { PhoneTuning } from '../shared/tuning';
 
 /** storage.local: survives browser restarts. Never holds the agent's password. */
 export interface LocalState {
@@ -15,6 +16,8 @@ export interface LocalState {
   softphoneIntent: { accountKey: string; enabled: boolean };
   phoneIdentity: PhoneIdentity;
   lastLogin: { server: string; username: string };
+  /** Shorter periods for tests (see shared/tuning.ts); absent in production. */
+  tuning: Partial<PhoneTuning>;
 }
 
 /** storage.session: survives worker restarts within one browser session. */

@@ -18,6 +18,13 @@ function report(fact: EngineFact): void {
 const engine = new PhoneEngine(report);
 void watchMicPermission((status) => engine.onMicPermission(status));
 
+// Ticks from a worker: hidden-document timers can be throttled to one a minute.
+const TICK_MS = 1000;
+const ticker = new Worker('ticker-worker.js', { type: 'module' });
+ticker.onmessage = () => engine.tick();
+ticker.postMessage({ periodMs: TICK_MS });
+addEventListener('online', () => engine.onOnline());
+
 serve('offscreen', (msg, sender) => {
   // Only the service worker drives the engine.
   if (sender.page !== '/background.js') return fail('bad_request');
@@ -36,6 +43,8 @@ serve('offscreen', (msg, sender) => {
       return engine.hangup(msg.callId);
     case 'engine-state':
       return engine.state();
+    case 'engine-recover':
+      return engine.recover();
     case 'engine-stats':
       return engine.stats();
   }

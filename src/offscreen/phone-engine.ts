@@ -7,7 +7,7 @@
  * incoming-INVITE path reads `window.RTCPeerConnection`, which a service
  * worker does not have (DESIGN section 3).
  */
-import { UA, WebSocketInterface } from 'jssip';
+import { UA } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
@@ -19,6 +19,8 @@ import { createLogger } from '../shared/logger';
 import { registrationErrorFor } from '../shared/sip-causes';
 import { audioStats } from './call-stats';
 import { acquireMicrophone, micPermission, releaseStream, type MicResult } from './microphone';
+import { ObservedSocket } from './observed-socket';
+import { RegistrationKeeper } from './registration-keeper';
 import { Ringtone } from './ringtone';
 
 const log = createLogger('engine');
@@ -44,7 +46,8 @@ export class PhoneEngine {
   private enabled = false;
   private registration: EngineRegistration = 'unregistered';
   private transportConnected = false;
-  private lastRegisteredAt: number | null = null;
+  private sockets: ObservedSocket[] = [];
+  private readonly keeper: RegistrationKeeper;
   private mic: MicStatus = 'unknown';
   private call: ActiveCall | null = null;
   private readonly ringtone = new Ringtone();
@@ -55,6 +58,38 @@ export class PhoneEngine {
     private readonly now: () => number = () => Date.now(),
   ) {
     this.remoteAudio.autoplay = true;
+    this.keeper = new RegistrationKeeper(
+      {
+        report: (fact) => this.onKeeperFact(fact),
+        now: this.now,
+        mayDisrupt: () => this.call === null,
+        enabled: () => this.enabled,
+      },
+      () => this.config?.contactUser ?? '',
+      { refreshSeconds: 30, registerDeadlineMs: 5000 },
+    );
+  }
+
+  /** The periodic tick (see ticker-worker.ts) and the browser's `online` event. */
+  tick(): void {
+    this.keeper.tick();
+  }
+
+  onOnline(): void {
+    this.keeper.refresh('online');
+  }
+
+  /** The worker's watchdog found the registration stale: reconnect (never during a call). */
+  recover(): Result {
+    if (!this.enabled) return fail('engine_unavailable');
+    this.keeper.recover('watchdog');
+    return ok;
+  }
+
+  private onKeeperFact(fact: EngineFact): void {
+    if (fact.kind === 'registered') this.registration = 'registered';
+    if (fact.kind === 'registration-failed' || (fact.kind === 'transport' && !fact.connected)) this.registration = 'failed';
+    this.report(fact);
   }
 
   state(): EngineState {
@@ -65,13 +100,14 @@ export class PhoneEngine {
       transportConnected: this.transportConnected,
       mic: this.mic,
       call: this.call ? { ...this.call.view } : null,
-      lastRegisteredAt: this.lastRegisteredAt,
+      lastRegisteredAt: this.keeper.lastRegisteredAt,
     };
   }
 
   configure(config: EngineConfig): Result {
     const previous = this.config;
     this.config = config;
+    this.keeper.retune({ refreshSeconds: config.refreshSeconds, registerDeadlineMs: config.registerDeadlineMs });
     if (!this.ua || !previous) return ok;
     if (onlyCredentialsDiffer(previous, config)) {
       // A renewed login: swap the credential in place, keeping the
@@ -135,8 +171,9 @@ export class PhoneEngine {
   private startUa(): void {
     const config = this.config;
     if (!config) return;
+    this.sockets = config.wsUris.map((uri) => new ObservedSocket(uri, this.keeper, config.connectTimeoutMs));
     const ua = new UA({
-      sockets: config.wsUris.map((uri) => new WebSocketInterface(uri)),
+      sockets: this.sockets,
       uri: config.uri,
       authorization_user: config.authorizationUser,
       password: config.password,
@@ -148,6 +185,7 @@ export class PhoneEngine {
       register: false, // We register on each transport connect ourselves (below).
       register_expires: config.registerExpiresSeconds,
       session_timers: false,
+      // JsSIP's reconnect backoff: random in [min, 2^attempt], capped; starts fast.
       connection_recovery_min_interval: 2,
       connection_recovery_max_interval: 30,
       user_agent: 'vPhone-Softphone/0.1 (JsSIP)',
@@ -155,23 +193,17 @@ export class PhoneEngine {
     ua.on('connected', () => {
       this.transportConnected = true;
       this.report({ kind: 'transport', at: this.now(), connected: true });
-      if (this.enabled) this.register();
+      this.keeper.refresh('connected');
     });
     ua.on('disconnected', () => {
-      const wasRegistered = this.registration === 'registered';
       this.transportConnected = false;
       this.registration = 'unregistered';
+      this.keeper.onTransportDown();
       this.report({ kind: 'transport', at: this.now(), connected: false });
-      if (wasRegistered) log.warn('transport closed while registered');
-    });
-    ua.on('registered', () => {
-      this.registration = 'registered';
-      this.lastRegisteredAt = this.now();
-      this.report({ kind: 'registered', at: this.now() });
     });
     ua.on('unregistered', () => {
       this.registration = 'unregistered';
-      this.report({ kind: 'unregistered', at: this.now() });
+      if (this.enabled) this.report({ kind: 'unregistered', at: this.now() });
     });
     ua.on('registrationFailed', (e: { response?: IncomingResponse | null; cause?: string }) => {
       this.registration = 'failed';
@@ -188,6 +220,7 @@ export class PhoneEngine {
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
       if (e.originator === 'remote') this.onIncoming(e as IncomingRTCSessionEvent);
     });
+    this.keeper.attach(ua, this.sockets);
     this.ua = ua;
     this.registration = 'unregistered';
     ua.start();
@@ -196,7 +229,7 @@ export class PhoneEngine {
   private register(): void {
     if (!this.ua) return;
     this.registration = 'registering';
-    this.ua.register();
+    this.keeper.refresh('enable');
   }
 
   private async stopUa(): Promise<void> {
@@ -215,6 +248,7 @@ export class PhoneEngine {
       });
     }
     ua.removeAllListeners();
+    this.keeper.detach();
     ua.stop();
     this.ua = null;
     this.registration = 'unregistered';
@@ -354,6 +388,7 @@ export class PhoneEngine {
     call.view.phase = 'ended';
     this.report({ kind: 'call-ended', at: this.now(), callId: call.view.id, reason, cause });
     if (!this.enabled) void this.stopUa();
+    else this.keeper.tick(); // Runs a recovery that was held back during the call.
   }
 
   private setMic(status: MicStatus): void {

@@ -16,6 +16,12 @@ export interface EngineConfig {
   /** The Contact user part, kept stable for the same reason. */
   contactUser: string;
   registerExpiresSeconds: number;
+  /** How often the phone re-registers to catch a silently lost binding. */
+  refreshSeconds: number;
+  /** A REGISTER without a final answer after this long means the transport is dead. */
+  registerDeadlineMs: number;
+  /** A WebSocket that has not opened after this long is given up and retried. */
+  connectTimeoutMs: number;
 }
 
 export type MicStatus = 'granted' | 'denied' | 'prompt' | 'unknown';

@@ -39,6 +39,7 @@ export interface OffscreenApi {
   'engine-decline': { req: { callId: string }; res: Result };
   'engine-hangup': { req: { callId: string }; res: Result };
   'engine-state': { req: Record<string, never>; res: EngineState };
+  'engine-recover': { req: Record<string, never>; res: Result };
   'engine-stats': { req: Record<string, never>; res: CallStats | null };
 }
 
@@ -109,6 +110,7 @@ const offscreenChecks: Record<TypeOf<'offscreen'>, Check> = {
   'engine-decline': callId,
   'engine-hangup': callId,
   'engine-state': none,
+  'engine-recover': none,
   'engine-stats': none,
 };
 

@@ -4,85 +4,35 @@
  * on 127.0.0.1, and the lab console page as the caller, the cell phone and
  * voicemail. Nothing here fakes SIP.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { rm } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { grantMicrophone as grantMicrophoneTo, launchExtensionBrowser, type ExtensionBrowser } from '../../scripts/lib/extension-browser';
 import type { Snapshot } from '../../src/shared/snapshot';
 
-export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { DIST } from '../../scripts/lib/extension-browser';
 
-export interface Agent {
-  context: BrowserContext;
-  extensionId: string;
-  origin: string;
-  worker(): Promise<Worker>;
+export interface Agent extends ExtensionBrowser {
   /** The popup page, opened in a tab (Playwright cannot click the toolbar button). */
   popup: Page;
-  userDataDir: string;
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export function chromiumArgs(): string[] {
-  return [
-    `--disable-extensions-except=${DIST}`,
-    `--load-extension=${DIST}`,
-    '--use-fake-device-for-media-stream',
-    '--allow-loopback-in-peer-connection',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--no-default-browser-check',
-    '--autoplay-policy=no-user-gesture-required',
-    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-  ];
-}
-
 export async function launchAgent(opts: { userDataDir?: string; headless?: boolean } = {}): Promise<Agent> {
-  const userDataDir = opts.userDataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-e2e-')));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: opts.headless ?? true,
-    args: chromiumArgs(),
-    ignoreDefaultArgs: ['--disable-extensions'],
-    viewport: { width: 360, height: 560 },
-  });
-  const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
-  const extensionId = new URL(firstWorker.url()).host;
-  const origin = `chrome-extension://${extensionId}`;
-  const worker = async () => {
-    const live = context.serviceWorkers().find((w) => w.url().startsWith(origin));
-    return live ?? context.waitForEvent('serviceworker', { timeout: 20_000 });
-  };
-  const popup = await context.newPage();
-  await popup.goto(`${origin}/popup.html`);
+  const browser = await launchExtensionBrowser(opts);
+  const popup = await browser.context.newPage();
+  await popup.goto(`${browser.origin}/popup.html`);
   return {
-    context,
-    extensionId,
-    origin,
-    worker,
+    ...browser,
     popup,
-    userDataDir,
     async close({ keepProfile = false } = {}) {
-      await context.close();
-      if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
+      await browser.context.close();
+      if (!keepProfile) await rm(browser.userDataDir, { recursive: true, force: true });
     },
   };
 }
 
-/**
- * Grants the microphone to an origin, as the browser's own prompt would (CDP
- * Browser.grantPermissions). The session stays attached: Chromium drops a
- * session's permission overrides when it detaches.
- */
-export async function grantMicrophone(agent: Agent, origin: string): Promise<void> {
-  const cdp = await agent.context.newCDPSession(agent.popup);
-  await cdp.send('Browser.grantPermissions', { origin, permissions: ['audioCapture'] });
+export function grantMicrophone(agent: Agent, origin: string): Promise<void> {
+  return grantMicrophoneTo(agent.context, agent.popup, origin);
 }
 
 export async function signIn(popup: Page, server: string, username: string, password: string): Promise<void> {

@@ -25,6 +25,7 @@ export class MemoryStore<S extends object> implements KeyValueStore<S> {
 export class FakeEngine implements EnginePort {
   exists_ = false;
   requests: Array<{ type: string; payload: unknown }> = [];
+  recovers = 0;
   enableResult: Result = { ok: true };
   state: EngineState = {
     configuredFor: null,
@@ -63,6 +64,9 @@ export class FakeEngine implements EnginePort {
         return { ok: true } as never;
       case 'engine-stats':
         return null as never;
+      case 'engine-recover':
+        this.recovers++;
+        return { ok: true } as never;
       default:
         return { ok: true } as never;
     }

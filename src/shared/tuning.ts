@@ -1,0 +1,41 @@
+/**
+ * The periods that decide how fast the phone notices and repairs a problem.
+ * Production values by default; the end-to-end tests shorten them (through
+ * storage.local `tuning`) so that faults are found in seconds, not minutes.
+ */
+export interface PhoneTuning {
+  /** The phone re-registers this often to catch a silently lost binding. */
+  refreshSeconds: number;
+  /** No final answer to a REGISTER after this long: the transport is dead. */
+  registerDeadlineMs: number;
+  /** A WebSocket that has not opened after this long is retried. */
+  connectTimeoutMs: number;
+  /** The worker's alarm watchdog (chrome.alarms: ≥ 0.5 min for packed extensions). */
+  watchdogMinutes: number;
+  /** How long "cannot receive calls" may last before the agent is notified. */
+  graceSeconds: number;
+}
+
+export const DEFAULT_TUNING: PhoneTuning = {
+  refreshSeconds: 30,
+  registerDeadlineMs: 5000,
+  connectTimeoutMs: 5000,
+  watchdogMinutes: 1,
+  graceSeconds: 5,
+};
+
+/** Merges stored overrides, ignoring anything that is not a positive number. */
+export function tuningFrom(stored: unknown): PhoneTuning {
+  const out = { ...DEFAULT_TUNING };
+  if (typeof stored !== 'object' || stored === null) return out;
+  for (const key of Object.keys(DEFAULT_TUNING) as (keyof PhoneTuning)[]) {
+    const v = (stored as Record<string, unknown>)[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
+  }
+  return out;
+}
+
+/** A last good refresh older than this means the registration is stale. */
+export function staleAfterMs(t: PhoneTuning): number {
+  return t.refreshSeconds * 2000 + t.registerDeadlineMs;
+}
