@@ -6,7 +6,7 @@
 import { createLogger } from '../shared/logger';
 import { initialSnapshot } from '../shared/snapshot';
 import { broadcast, serve } from '../platform/messaging';
-import { localArea, sessionArea } from '../platform/storage';
+import { localArea, onLocalChange, sessionArea } from '../platform/storage';
 import { showNotification, clearNotification, onNotificationButton, onNotificationClicked, onNotificationClosed, shownNotifications } from '../platform/notifications';
 import { setBadge, tryOpenPopup } from '../platform/action';
 import { ensureAlarm, onAlarm } from '../platform/alarms';
@@ -20,11 +20,12 @@ import { CallHandler } from './call-handler';
 import { SessionController } from './session-controller';
 import { createRouter } from './router';
 import { restoreSnapshot } from './restore';
+import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
+import { entryForChange, Timeline } from './timeline';
 import type { LocalState, Ports, SessionState } from './ports';
 
 const log = createLogger('worker');
 const WATCHDOG_ALARM = 'phone-watchdog';
-const WATCHDOG_PERIOD_MINUTES = 1;
 
 const ports: Ports = {
   local: localArea<LocalState>(),
@@ -45,23 +46,46 @@ const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
 const phone = new PhoneSupervisor(ports, store);
 const calls = new CallHandler(ports, store);
 const session = new SessionController(ports, store, phone);
+const timeline = new Timeline(ports.local);
+const notices = new ConnectionNotices(ports, () => store.get(), async () => (await phone.tuning()).graceSeconds * 1000);
+
+store.onChange((next, prev) => {
+  const entry = entryForChange(prev, next, ports.now());
+  if (entry) void timeline.add(entry);
+  void notices.check();
+});
+
+async function armWatchdog(): Promise<void> {
+  await ensureAlarm(WATCHDOG_ALARM, (await phone.tuning()).watchdogMinutes);
+}
 
 const ready = (async () => {
   const restored = await restoreSnapshot(ports);
   store.update(() => restored);
-  await ensureAlarm(WATCHDOG_ALARM, WATCHDOG_PERIOD_MINUTES);
+  await armWatchdog();
   // Never assume a fresh start: rediscover the engine and resync with it.
   await phone.reconcile('worker-start');
 })().catch((err: unknown) => log.error('start-up failed', err));
 
-serve('background', createRouter({ ports, store, phone, calls, session, ready }));
+serve('background', createRouter({ ports, store, phone, calls, session, timeline, ready }));
 
-onNotificationButton((id, index) => void ready.then(() => calls.onNotificationButton(id, index)));
+onNotificationButton((id, index) => {
+  void ready.then(async () => {
+    if (id !== CONNECTION_NOTICE) return calls.onNotificationButton(id, index);
+    // The one click that can fix it: the microphone page, or a reconnect now.
+    if (store.get().registration === 'mic-needed') return ports.ui.openPermissionPage();
+    await phone.reconcile('user-reconnect');
+    if (await ports.engine.exists()) await ports.engine.request('engine-recover', {});
+  });
+});
 // The body of a notification: open the popup, where the agent can act on it.
 onNotificationClicked(() => void tryOpenPopup());
 onNotificationClosed(() => undefined);
 onAlarm((name) => {
-  if (name === WATCHDOG_ALARM) void ready.then(() => phone.watchdog());
+  if (name === WATCHDOG_ALARM) void ready.then(async () => {
+    await phone.watchdog();
+    await notices.check();
+  });
 });
 onCommand((command) => {
   void ready.then(() => {
@@ -71,6 +95,7 @@ onCommand((command) => {
     if (command === 'decline-call') void calls.decline(callId);
   });
 });
+onLocalChange('tuning', () => void armWatchdog());
 onStartup(() => log.info('browser started'));
 onInstalled(() => log.info('installed or updated'));
 

@@ -8,6 +8,7 @@ import type { LoginGrant, LoginOutcome } from '../shared/login-contract';
 import type { ApiOf, ResponseOf, TypeOf } from '../shared/protocol';
 import type { AccountSummary, RoutingSummary, Snapshot } from '../shared/snapshot';
 import type { PhoneTuning } from '../shared/tuning';
+import type { TimelineEntry } from '../shared/timeline-types';
 
 /** storage.local: survives browser restarts. Never holds the agent's password. */
 export interface LocalState {
@@ -18,6 +19,7 @@ export interface LocalState {
   lastLogin: { server: string; username: string };
   /** Shorter periods for tests (see shared/tuning.ts); absent in production. */
   tuning: Partial<PhoneTuning>;
+  timeline: TimelineEntry[];
 }
 
 /** storage.session: survives worker restarts within one browser session. */

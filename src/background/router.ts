@@ -10,6 +10,7 @@ import type { PhoneSupervisor } from './phone-supervisor';
 import type { Ports } from './ports';
 import type { SessionController } from './session-controller';
 import type { SnapshotStore } from './snapshot-store';
+import { timelineEntryForFact, type Timeline } from './timeline';
 
 export const OFFSCREEN_PAGE = '/offscreen.html';
 const UI_PAGES = new Set(['/popup.html', '/permission.html', '/options.html']);
@@ -24,12 +25,13 @@ export interface RouterDeps {
   phone: PhoneSupervisor;
   calls: CallHandler;
   session: SessionController;
+  timeline: Timeline;
   /** Gate every request on the worker having restored its state. */
   ready: Promise<void>;
 }
 
 export function createRouter(deps: RouterDeps) {
-  const { store, phone, calls, session, ports } = deps;
+  const { store, phone, calls, session, ports, timeline } = deps;
   const handlers: Handlers = {
     'get-snapshot': () => store.get(),
     login: (m) => session.login(m.server, m.username, m.password),
@@ -40,7 +42,10 @@ export function createRouter(deps: RouterDeps) {
     hangup: (m) => calls.hangup(m.callId),
     'mic-result': (m) => phone.onMicResult(m.granted),
     'get-call-stats': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', {}) : null),
+    'get-timeline': () => timeline.all(),
     'engine-fact': (m) => {
+      const entry = timelineEntryForFact(m.fact);
+      if (entry) void timeline.add(entry);
       phone.onRegistrationFact(m.fact);
       calls.onCallFact(m.fact);
       return ok;

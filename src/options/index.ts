@@ -3,6 +3,7 @@
  * about it. Built with DOM APIs and textContent only (no HTML from data).
  */
 import type { Snapshot } from '../shared/snapshot';
+import type { TimelineEntry } from '../shared/timeline-types';
 import { describeError, describeRegistration } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 
@@ -33,5 +34,46 @@ function render(s: Snapshot): void {
   );
 }
 
-onSnapshot(render);
+const timelineBody = document.getElementById('timeline') as HTMLTableSectionElement;
+
+function cells(...values: string[]): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const v of values) {
+    const td = document.createElement('td');
+    td.textContent = v;
+    tr.append(td);
+  }
+  return tr;
+}
+
+async function renderTimeline(): Promise<TimelineEntry[]> {
+  const entries = await requestBackground('get-timeline', {});
+  timelineBody.replaceChildren(...[...entries].reverse().map((e) => cells(new Date(e.at).toLocaleString(), e.event, e.detail)));
+  return entries;
+}
+
+/** A JSON file the agent can attach to a support request (no credentials in it). */
+async function exportTimeline(): Promise<void> {
+  const [entries, snapshot] = await Promise.all([requestBackground('get-timeline', {}), requestBackground('get-snapshot', {})]);
+  const report = {
+    exportedAt: new Date().toISOString(),
+    userAgent: navigator.userAgent,
+    account: snapshot.account ? { username: snapshot.account.username, server: snapshot.account.server, vPhoneNumber: snapshot.account.vPhoneNumber } : null,
+    registration: snapshot.registration,
+    timeline: entries.map((e) => ({ ...e, time: new Date(e.at).toISOString() })),
+  };
+  const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `vphone-timeline-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+(document.getElementById('export') as HTMLButtonElement).addEventListener('click', () => void exportTimeline());
+onSnapshot((s) => {
+  render(s);
+  void renderTimeline();
+});
 void requestBackground('get-snapshot', {}).then(render);
+void renderTimeline();

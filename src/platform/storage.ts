@@ -34,3 +34,10 @@ export function localArea<S extends object>(): StorageArea<S> {
 export function sessionArea<S extends object>(): StorageArea<S> {
   return area<S>('session');
 }
+
+/** Calls back when `key` changes in storage.local (e.g. tuning set by a test or an administrator). */
+export function onLocalChange(key: string, listener: () => void): void {
+  browser.storage.onChanged.addListener((changes, areaName) => {
+    if (areaName === 'local' && key in changes) listener();
+  });
+}

@@ -10,6 +10,7 @@
 import type { CallStats, EngineConfig, EngineFact, EngineState } from './engine-types';
 import type { Result } from './errors';
 import type { Snapshot } from './snapshot';
+import type { TimelineEntry } from './timeline-types';
 
 export type Target = 'background' | 'offscreen' | 'ui';
 
@@ -26,6 +27,8 @@ export interface BackgroundApi {
   'mic-result': { req: { granted: boolean }; res: Result };
   /** Audio counters of the call in progress (diagnostics, tests, the in-call view). */
   'get-call-stats': { req: Record<string, never>; res: CallStats | null };
+  /** The connection timeline, oldest first (options page, support export). */
+  'get-timeline': { req: Record<string, never>; res: TimelineEntry[] };
   /** A fact from the phone engine. */
   'engine-fact': { req: { fact: EngineFact }; res: Result };
 }
@@ -99,6 +102,7 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   hangup: callId,
   'mic-result': (m) => bool(m.granted),
   'get-call-stats': none,
+  'get-timeline': none,
   'engine-fact': (m) => isObject(m.fact) && str(m.fact.kind) && typeof m.fact.at === 'number',
 };
 

@@ -117,6 +117,16 @@ export class LabConsole {
     return new LabConsole(page);
   }
 
+  /**
+   * Reloads the console so its peers register afresh: after a server outage
+   * their own JsSIP backoff may wait up to 30 s, and the lab's peers are not
+   * what is under test.
+   */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
+  }
+
   call(number: string, displayName?: string): Promise<string> {
     return this.page.evaluate(([n, d]) => (window as unknown as { lab: { call(n: string, o?: object): string } }).lab.call(n, d ? { displayName: d } : {}), [number, displayName] as const);
   }

@@ -1,0 +1,63 @@
+/**
+ * The connection timeline: the last few hundred things that happened to the
+ * registration, with timestamps, for the options page and for support
+ * ("export" gives a file an agent can send). Kept in storage.local so that it
+ * survives worker and browser restarts; writes are batched.
+ */
+import type { EngineFact } from '../shared/engine-types';
+import type { Snapshot } from '../shared/snapshot';
+import type { TimelineEntry } from '../shared/timeline-types';
+import type { KeyValueStore } from './ports';
+
+export const TIMELINE_LIMIT = 300;
+const FLUSH_DELAY_MS = 1000;
+
+export function appendBounded(entries: TimelineEntry[], entry: TimelineEntry, limit = TIMELINE_LIMIT): TimelineEntry[] {
+  const next = [...entries, entry];
+  return next.length > limit ? next.slice(next.length - limit) : next;
+}
+
+/** The entry a snapshot change deserves, or null when nothing worth noting changed. */
+export function entryForChange(prev: Snapshot, next: Snapshot, at: number): TimelineEntry | null {
+  if (prev.registration !== next.registration || prev.registrationError !== next.registrationError) {
+    return { at, event: next.registration, detail: next.registrationError ?? '' };
+  }
+  if (prev.login !== next.login) return { at, event: next.login, detail: next.account?.username ?? '' };
+  if (prev.call?.id !== next.call?.id && next.call) return { at, event: 'call-ringing', detail: '' };
+  if (prev.lastCall?.id !== next.lastCall?.id && next.lastCall) return { at, event: 'call-ended', detail: next.lastCall.endReason ?? '' };
+  return null;
+}
+
+/** Engine facts worth a line: transport changes and why a registration failed. */
+export function timelineEntryForFact(fact: EngineFact): TimelineEntry | null {
+  switch (fact.kind) {
+    case 'transport':
+      return { at: fact.at, event: fact.connected ? 'transport-up' : 'transport-lost', detail: '' };
+    case 'registration-failed':
+      return { at: fact.at, event: 'register-failed', detail: [fact.status, fact.reason ?? fact.cause].filter(Boolean).join(' ') };
+    case 'registered':
+      return { at: fact.at, event: 'register-ok', detail: '' };
+    default:
+      return null;
+  }
+}
+
+export class Timeline {
+  private entries: TimelineEntry[] | null = null;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly store: KeyValueStore<{ timeline: TimelineEntry[] }>) {}
+
+  async all(): Promise<TimelineEntry[]> {
+    this.entries ??= (await this.store.get('timeline')) ?? [];
+    return this.entries;
+  }
+
+  async add(entry: TimelineEntry): Promise<void> {
+    this.entries = appendBounded(await this.all(), entry);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      void this.store.set({ timeline: this.entries ?? [] });
+    }, FLUSH_DELAY_MS);
+  }
+}
