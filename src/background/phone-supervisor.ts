@@ -10,6 +10,7 @@
  */
 import type { EngineConfig, EngineFact, EngineState } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
+import { isExpiredCredential } from '../shared/sip-causes';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
 import { staleAfterMs, tuningFrom, type PhoneTuning } from '../shared/tuning';
@@ -20,6 +21,7 @@ const log = createLogger('supervisor');
 
 /** Registration expiry asked of the server; short so a lost binding cannot linger. */
 export const REGISTER_EXPIRES_SECONDS = 120;
+export const SESSION_NOTICE = 'session';
 
 export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning): EngineConfig {
   return {
@@ -161,7 +163,12 @@ export class PhoneSupervisor {
         if (active && s.registration !== 'mic-needed') this.store.transition('lost', 'sip_registration_failed');
         return;
       case 'registration-failed':
-        if (active) this.store.transition('failed', fact.error);
+        if (!active) return;
+        if (isExpiredCredential(fact.status ?? undefined, fact.reason ?? undefined)) {
+          void this.expireSession('the server refused the expired credential');
+          return;
+        }
+        this.store.transition('failed', fact.error);
         return;
       case 'transport':
         if (!fact.connected && active && s.registration === 'registered') this.store.transition('lost', 'sip_transport_error');
@@ -182,6 +189,31 @@ export class PhoneSupervisor {
     }
   }
 
+  /**
+   * The login timed out (rule R10): the credential is useless now. Say so, and
+   * close the transport so the server drops the binding — an expired credential
+   * cannot unregister, and a live binding would ring a phone that says it
+   * cannot ring. A call in progress is not cut (the engine keeps it). The
+   * agent's on/off choice is kept, so signing in again restores it.
+   */
+  async expireSession(why: string): Promise<void> {
+    const s = this.store.get();
+    if (s.login !== 'signed-in' || s.registration === 'session-expired') return;
+    log.warn('session expired:', why);
+    await this.ports.local.remove('session');
+    if (s.registration === 'off') this.store.transition('enable');
+    this.store.transition('expired', 'session_expired');
+    this.store.update((cur) => ({ ...cur, login: 'signed-out', loginError: 'session_expired' }));
+    await this.reconcile('session-expired');
+    await this.ports.notifier.show(SESSION_NOTICE, {
+      title: 'Your session expired',
+      message: 'You cannot receive calls here until you sign in again.',
+      buttons: ['Sign in'],
+      requireInteraction: true,
+      priority: 2,
+    });
+  }
+
   /** The permission page reports the agent's answer to the microphone prompt. */
   async onMicResult(granted: boolean): Promise<Result> {
     if (!granted) {
@@ -196,6 +228,10 @@ export class PhoneSupervisor {
   async watchdog(): Promise<void> {
     const session = await this.wantsPhone();
     if (!session) return;
+    if (Date.parse(session.sip.expiresAt) <= this.ports.now()) {
+      await this.expireSession('expiresAt passed');
+      return;
+    }
     if (!(await this.ports.engine.exists())) {
       log.warn('watchdog: the offscreen document is gone; recreating it');
       await this.reconcile('watchdog-recreate');

@@ -7,7 +7,7 @@ import { parseServerUrl } from '../shared/login-contract';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
 import { accountKey, type Ports, type StoredSession } from './ports';
-import type { PhoneSupervisor } from './phone-supervisor';
+import { SESSION_NOTICE, type PhoneSupervisor } from './phone-supervisor';
 import type { SnapshotStore } from './snapshot-store';
 
 const log = createLogger('session');
@@ -60,6 +60,7 @@ export class SessionController {
         registration: s.registration === 'session-expired' ? 'off' : s.registration,
       }));
       log.info('signed in', session.account.id);
+      void this.ports.notifier.clear(SESSION_NOTICE);
       await this.phone.reconcile('login');
       return ok;
     });

@@ -1,0 +1,76 @@
+/**
+ * Session lifetime (rule R10) end to end: the SIP server refuses the expired
+ * credential, the extension says so at the first failed refresh, drops its
+ * binding so calls follow the routing rules, and signing in again restores the
+ * softphone the agent had switched on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../scripts/lab/lab';
+import { grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent } from './harness';
+
+const ALICE = { user: 'alice', password: 'alice-password', number: '+15550001001' };
+const LIFETIME_SECONDS = 6;
+
+let lab: Lab;
+let agent: Agent;
+let lc: LabConsole;
+
+beforeAll(async () => {
+  lab = await startLab({ quiet: true });
+  await lab.setRouting(ALICE.user, { forwardingEnabled: false });
+  agent = await launchAgent();
+  await (await agent.worker()).evaluate(() =>
+    chrome.storage.local.set({ tuning: { refreshSeconds: 2, registerDeadlineMs: 2000, connectTimeoutMs: 2000, watchdogMinutes: 0.1, graceSeconds: 2 } }),
+  );
+  await grantMicrophone(agent, agent.origin);
+  lc = await LabConsole.open(agent, lab.consoleUrl);
+});
+
+afterAll(async () => {
+  await agent?.close();
+  await lab?.stop();
+});
+
+describe('session expiry', () => {
+  it('is told at the first refused refresh: notification, red badge, prefilled sign-in, binding gone, voicemail at once', async () => {
+    // Only the agent's login is short: the console's peers signed in before this.
+    await lab.setSessionLifetime(LIFETIME_SECONDS);
+    const popup = agent.popup;
+    await signIn(popup, lab.loginUrl, ALICE.user, ALICE.password);
+    await popup.getByRole('switch', { name: 'Softphone' }).click();
+    await until('registered', async () => (await snapshot(agent)).registration === 'registered');
+    const signedInAt = Date.now();
+
+    await until('session expired', async () => (await snapshot(agent)).registration === 'session-expired', (LIFETIME_SECONDS + 15) * 1000);
+    console.log(`session expired ${Date.now() - signedInAt} ms after sign-in (lifetime ${LIFETIME_SECONDS} s)`);
+    const note = (await notifications(agent)).session;
+    expect(note).toMatchObject({ title: 'Your session expired', buttons: ['Sign in'], requireInteraction: true });
+    const badge = await (await agent.worker()).evaluate(() => chrome.action.getBadgeText({}));
+    expect(badge).toBe('!');
+    await expect.poll(() => popup.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    expect(await popup.getByRole('textbox', { name: 'Username' }).inputValue()).toBe(ALICE.user);
+    expect(await popup.getByRole('textbox', { name: 'Server' }).inputValue()).toBe(lab.loginUrl);
+    expect(await popup.textContent('body')).toContain('Your session expired');
+    await until('the server dropped the binding', async () => (await lab.locations(ALICE.user)).length === 0, 10_000);
+
+    const placedAt = Date.now();
+    const callerId = await lc.call(ALICE.number, 'During expiry');
+    const vm = await lc.waitFor('voicemail', (e) => e.who === 'voicemail' && e.type === 'answered' && e.t >= placedAt);
+    expect(vm.detail).toBe(ALICE.user);
+    expect((await snapshot(agent)).call).toBeNull();
+    await lc.hangup(callerId);
+  });
+
+  it('signing in again brings the softphone back on with no extra click, and calls ring', async () => {
+    await lab.setSessionLifetime(3600);
+    const popup = agent.popup;
+    await popup.getByLabel('Password').fill(ALICE.password);
+    await popup.getByRole('button', { name: 'Sign in' }).click();
+    await until('registered again', async () => (await snapshot(agent)).registration === 'registered', 15_000);
+    expect(await popup.getByRole('switch', { name: 'Softphone' }).getAttribute('aria-checked')).toBe('true');
+    expect((await notifications(agent)).session).toBeUndefined();
+    await lc.call(ALICE.number, 'After re-login');
+    await until('rings', async () => (await snapshot(agent)).call?.phase === 'ringing');
+    await popup.getByRole('button', { name: 'Decline' }).click();
+  });
+});
