@@ -34,6 +34,8 @@ export interface KeeperHost {
 
 /** A tick later than this after the previous one means the machine was asleep. */
 const WAKE_UP_GAP_MS = 10_000;
+/** The ticker's period (offscreen/index.ts): the schedule can be late by up to one tick. */
+const TICK_SLACK_MS = 1000;
 
 /** Capped, jittered exponential backoff that starts fast: ~1 s, 2 s, 4 s … up to `capMs`. */
 export function retryDelayMs(failures: number, capMs: number, random: () => number = Math.random): number {
@@ -157,7 +159,8 @@ export class RegistrationKeeper implements SocketWatch {
     if (listsContact(reply, this.contactUser())) {
       this.lastGoodAt = this.host.now();
       this.failures = 0;
-      this.nextAttemptAt = this.lastGoodAt + this.tuning.refreshSeconds * 1000;
+      // One tick early, so that a binding lost right after a refresh is back within one period.
+      this.nextAttemptAt = this.lastGoodAt + this.tuning.refreshSeconds * 1000 - TICK_SLACK_MS;
       if (!this.healthy) {
         this.healthy = true;
         this.host.report({ kind: 'registered', at: this.host.now() });
