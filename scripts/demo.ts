@@ -230,12 +230,9 @@ async function demo(): Promise<void> {
   const ext = await step(
     'launch Chromium',
     async () => {
-      // Playwright's own Ctrl-C handler (handleSIGINT, on by default and not
-      // exposed by launchExtensionBrowser) closes the browser and exits 130 at
-      // once, before the lab is stopped; this demo stops everything itself.
-      const before = new Set(process.listeners('SIGINT'));
-      browser = await launchExtensionBrowser({ headless });
-      for (const listener of process.listeners('SIGINT')) if (!before.has(listener)) process.off('SIGINT', listener);
+      // Without Playwright's own Ctrl-C handler (it would close the browser and
+      // exit at once, before the lab is stopped): this demo stops everything itself.
+      browser = await launchExtensionBrowser({ headless, handleSIGINT: false });
       return browser;
     },
     (b) => `extension ${b.extensionId}`,

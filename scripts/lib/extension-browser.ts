@@ -40,7 +40,9 @@ export interface ExtensionBrowser {
   worker(): Promise<Worker>;
 }
 
-export async function launchExtensionBrowser(opts: { userDataDir?: string; headless?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchExtensionBrowser(
+  opts: { userDataDir?: string; headless?: boolean; handleSIGINT?: boolean } = {},
+): Promise<ExtensionBrowser> {
   const userDataDir = opts.userDataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-chromium-')));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -49,6 +51,8 @@ export async function launchExtensionBrowser(opts: { userDataDir?: string; headl
     // Playwright disables extensions by default.
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 360, height: 560 },
+    // The demo stops the lab itself on Ctrl-C; Playwright's own handler would exit first.
+    handleSIGINT: opts.handleSIGINT ?? true,
   });
   const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
   const extensionId = new URL(firstWorker.url()).host;

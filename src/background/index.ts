@@ -15,7 +15,7 @@ import { onCommand, onInstalled, onStartup, onUpdateAvailable, reloadExtension }
 import { engineChannel } from '../platform/engine-channel';
 import { requestLogin } from './login-client';
 import { SnapshotStore } from './snapshot-store';
-import { PhoneSupervisor, SESSION_NOTICE } from './phone-supervisor';
+import { PhoneSupervisor, SESSION_NOTICE, SESSION_WARNING_NOTICE } from './phone-supervisor';
 import { CallHandler } from './call-handler';
 import { SessionController } from './session-controller';
 import { createRouter } from './router';
@@ -71,7 +71,7 @@ serve('background', createRouter({ ports, store, phone, calls, session, timeline
 
 onNotificationButton((id, index) => {
   void ready.then(async () => {
-    if (id === SESSION_NOTICE) return void tryOpenPopup();
+    if (id === SESSION_NOTICE || id === SESSION_WARNING_NOTICE) return void tryOpenPopup();
     if (id !== CONNECTION_NOTICE) return calls.onNotificationButton(id, index);
     // The one click that can fix it: the microphone page, or a reconnect now.
     if (store.get().registration === 'mic-needed') return ports.ui.openPermissionPage();

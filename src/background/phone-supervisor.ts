@@ -22,6 +22,7 @@ const log = createLogger('supervisor');
 /** Registration expiry asked of the server; short so a lost binding cannot linger. */
 export const REGISTER_EXPIRES_SECONDS = 120;
 export const SESSION_NOTICE = 'session';
+export const SESSION_WARNING_NOTICE = 'session-warning';
 
 export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning): EngineConfig {
   return {
@@ -44,6 +45,8 @@ export class PhoneSupervisor {
   private readonly queue = new SerialQueue();
   /** Open the permission page at most once per enable attempt, not on every watchdog tick. */
   private permissionPageOffered = false;
+  /** The expiry we already warned about (one warning per credential). */
+  private warnedFor: number | null = null;
 
   constructor(
     private readonly ports: Ports,
@@ -214,6 +217,25 @@ export class PhoneSupervisor {
     });
   }
 
+  /**
+   * Ahead of expiry, offer to stay signed in: the agent re-enters the password
+   * (never stored) and the new credential is swapped in without dropping the
+   * registration or a call (see PhoneEngine.configure).
+   */
+  async warnBeforeExpiry(expiresAt: number): Promise<void> {
+    const left = expiresAt - this.ports.now();
+    if (left > (await this.tuning()).sessionWarningMinutes * 60_000 || this.warnedFor === expiresAt) return;
+    this.warnedFor = expiresAt;
+    const at = new Date(expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    await this.ports.notifier.show(SESSION_WARNING_NOTICE, {
+      title: `Your session ends at ${at}`,
+      message: 'Sign in again now to keep receiving calls without a break.',
+      buttons: ['Stay signed in'],
+      requireInteraction: true,
+      priority: 1,
+    });
+  }
+
   /** The permission page reports the agent's answer to the microphone prompt. */
   async onMicResult(granted: boolean): Promise<Result> {
     if (!granted) {
@@ -228,10 +250,12 @@ export class PhoneSupervisor {
   async watchdog(): Promise<void> {
     const session = await this.wantsPhone();
     if (!session) return;
-    if (Date.parse(session.sip.expiresAt) <= this.ports.now()) {
+    const expiresAt = Date.parse(session.sip.expiresAt);
+    if (expiresAt <= this.ports.now()) {
       await this.expireSession('expiresAt passed');
       return;
     }
+    await this.warnBeforeExpiry(expiresAt);
     if (!(await this.ports.engine.exists())) {
       log.warn('watchdog: the offscreen document is gone; recreating it');
       await this.reconcile('watchdog-recreate');

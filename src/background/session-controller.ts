@@ -7,7 +7,7 @@ import { parseServerUrl } from '../shared/login-contract';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
 import { accountKey, type Ports, type StoredSession } from './ports';
-import { SESSION_NOTICE, type PhoneSupervisor } from './phone-supervisor';
+import { SESSION_NOTICE, SESSION_WARNING_NOTICE, type PhoneSupervisor } from './phone-supervisor';
 import type { SnapshotStore } from './snapshot-store';
 
 const log = createLogger('session');
@@ -29,7 +29,9 @@ export class SessionController {
       if (username === '' || password === '') return this.loginFailed(fail('invalid_credentials'));
 
       const prev = this.store.get();
-      this.store.update((s) => ({ ...s, login: 'signing-in', loginError: null, retryAfterSeconds: null }));
+      // Renewing ("Stay signed in") keeps the phone view; a first sign-in shows progress.
+      const renewing = prev.login === 'signed-in';
+      this.store.update((s) => ({ ...s, login: renewing ? s.login : 'signing-in', loginError: null, retryAfterSeconds: null }));
       const outcome = await this.ports.login(server.url, username, password);
       if (!outcome.ok) {
         this.store.update((s) => ({ ...s, login: prev.login === 'signing-in' ? 'signed-out' : prev.login }));
@@ -61,6 +63,7 @@ export class SessionController {
       }));
       log.info('signed in', session.account.id);
       void this.ports.notifier.clear(SESSION_NOTICE);
+      void this.ports.notifier.clear(SESSION_WARNING_NOTICE);
       await this.phone.reconcile('login');
       return ok;
     });

@@ -3,6 +3,7 @@ import type { PopupStore } from './store';
 import { popupView } from './view-model';
 import { SignInForm } from './sign-in-form';
 import { CallPanel } from './call-panel';
+import { RenewSession } from './renew-session';
 
 declare const __DEFAULT_SERVER__: string;
 
@@ -53,6 +54,8 @@ export function App({ store }: { store: PopupStore }) {
           <span class="knob" aria-hidden="true" />
         </button>
       </div>
+
+      {view.renew && <RenewSession offer={view.renew} busy={state.pending === 'login'} onRenew={state.login} />}
 
       {view.call && (
         <CallPanel

@@ -3,6 +3,7 @@
  * components only lay this out, and the tests check it without a DOM.
  */
 import type { Snapshot } from '../shared/snapshot';
+import { DEFAULT_TUNING } from '../shared/tuning';
 import { callerLabel, describeCallEnd, describeError, describeRegistration } from '../shared/text';
 
 export type Tone = 'ok' | 'off' | 'busy' | 'bad';
@@ -25,6 +26,8 @@ export interface PopupView {
   softphone: { checked: boolean; disabled: boolean };
   call: CallPanel | null;
   lastCall: string | null;
+  /** Shown ahead of expiry: re-enter the password to stay signed in. */
+  renew: { endsAt: number; server: string; username: string } | null;
 }
 
 const TONE: Record<Snapshot['registration'], Tone> = {
@@ -45,7 +48,7 @@ export function statusLine(s: Snapshot): StatusLine {
   return { text: describeRegistration(s.registration), detail, tone: TONE[s.registration] };
 }
 
-export function popupView(s: Snapshot, defaultServer: string): PopupView {
+export function popupView(s: Snapshot, defaultServer: string, now: number = Date.now()): PopupView {
   const signIn = {
     server: s.lastLogin?.server ?? defaultServer,
     username: s.lastLogin?.username ?? '',
@@ -72,7 +75,8 @@ export function popupView(s: Snapshot, defaultServer: string): PopupView {
     status: statusLine(s),
     softphone: { checked: s.softphoneEnabled, disabled: s.login !== 'signed-in' },
     call,
-    lastCall: s.lastCall?.endReason ? `${describeCallEnd(s.lastCall.endReason)} — ${callerLabel(s.lastCall.remoteName, s.lastCall.remoteNumber)}` : null,
+    renew: renewOffer(s, now),
+    lastCall: s.lastCall?.endReason ? `${callerLabel(s.lastCall.remoteName, s.lastCall.remoteNumber)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
   };
 }
 
@@ -82,4 +86,11 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(total / 60);
   const sec = total % 60;
   return `${m}:${sec.toString().padStart(2, '0')}`;
+}
+
+function renewOffer(s: Snapshot, now: number): PopupView['renew'] {
+  if (s.login !== 'signed-in' || !s.account || !s.sessionExpiresAt) return null;
+  const endsAt = Date.parse(s.sessionExpiresAt);
+  if (Number.isNaN(endsAt) || endsAt - now > DEFAULT_TUNING.sessionWarningMinutes * 60_000) return null;
+  return { endsAt, server: s.account.server, username: s.account.username };
 }

@@ -14,6 +14,8 @@ export interface PhoneTuning {
   watchdogMinutes: number;
   /** How long "cannot receive calls" may last before the agent is notified. */
   graceSeconds: number;
+  /** How long before the login expires the agent is offered to stay signed in. */
+  sessionWarningMinutes: number;
 }
 
 export const DEFAULT_TUNING: PhoneTuning = {
@@ -22,6 +24,7 @@ export const DEFAULT_TUNING: PhoneTuning = {
   connectTimeoutMs: 5000,
   watchdogMinutes: 1,
   graceSeconds: 5,
+  sessionWarningMinutes: 10,
 };
 
 /** Merges stored overrides, ignoring anything that is not a positive number. */

@@ -35,6 +35,12 @@ describe('popup view', () => {
     const v = popupView(signedIn({ call: { id: 'c', phase: 'ringing', remoteName: '<b>x</b>', remoteNumber: '+1', startedAt: 0, answeredAt: null, endReason: null } }), '');
     expect(v.call).toMatchObject({ kind: 'ringing', name: '<b>x</b>', number: '+1' });
   });
+  it('offers to stay signed in only in the last minutes before expiry', () => {
+    const endsAt = Date.parse('2030-01-01T12:00:00Z');
+    const s = signedIn({ sessionExpiresAt: '2030-01-01T12:00:00Z' });
+    expect(popupView(s, '', endsAt - 60 * 60_000).renew).toBeNull();
+    expect(popupView(s, '', endsAt - 5 * 60_000).renew).toEqual({ endsAt, server: 'http://127.0.0.1:8787', username: 'alice' });
+  });
   it('formats durations', () => {
     expect(formatDuration(65_400)).toBe('1:05');
     expect(formatDuration(-5)).toBe('0:00');

@@ -1,0 +1,31 @@
+import { useState } from 'preact/hooks';
+
+interface Props {
+  offer: { endsAt: number; server: string; username: string };
+  busy: boolean;
+  onRenew(server: string, username: string, password: string): Promise<boolean>;
+}
+
+/** "Stay signed in": the password again (never stored), swapped in without dropping the phone or a call. */
+export function RenewSession({ offer, busy, onRenew }: Props) {
+  const [password, setPassword] = useState('');
+  const at = new Date(offer.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return (
+    <form
+      class="renew"
+      aria-label="Stay signed in"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        await onRenew(offer.server, offer.username, password);
+        setPassword('');
+      }}
+    >
+      <p>Your session ends at {at}. Enter your password to stay signed in.</p>
+      <label for="renew-password">Password</label>
+      <input id="renew-password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      <button type="submit" class="primary" disabled={busy}>
+        Stay signed in
+      </button>
+    </form>
+  );
+}
