@@ -62,7 +62,8 @@ describe('session expiry', () => {
   });
 
   it('signing in again brings the softphone back on with no extra click, and calls ring', async () => {
-    await lab.setSessionLifetime(3600);
+    // Two minutes: long enough for these steps, short enough to be inside the warning window.
+    await lab.setSessionLifetime(120);
     const popup = agent.popup;
     await popup.getByLabel('Password').fill(ALICE.password);
     await popup.getByRole('button', { name: 'Sign in' }).click();
@@ -72,5 +73,32 @@ describe('session expiry', () => {
     await lc.call(ALICE.number, 'After re-login');
     await until('rings', async () => (await snapshot(agent)).call?.phase === 'ringing');
     await popup.getByRole('button', { name: 'Decline' }).click();
+    await until('call over', async () => (await snapshot(agent)).call === null);
+  });
+
+  it('warned ahead of expiry, the agent renews during a call: same call, same registration', async () => {
+    const popup = agent.popup;
+    const warning = await until('the warning notification', async () => (await notifications(agent))['session-warning'], 15_000);
+    expect(warning.buttons).toEqual(['Stay signed in']);
+    const form = popup.getByRole('form', { name: 'Stay signed in' });
+    await expect.poll(() => form.isVisible()).toBe(true);
+
+    const callerId = await lc.call(ALICE.number, 'Renewal call');
+    await until('rings', async () => (await snapshot(agent)).call?.phase === 'ringing');
+    await popup.getByRole('button', { name: 'Answer' }).click();
+    await lc.waitFor('caller confirmed', (e) => e.who === 'caller' && e.id === callerId && e.type === 'confirmed');
+    const before = (await snapshot(agent)).sessionExpiresAt;
+
+    await lab.setSessionLifetime(3600);
+    await form.getByLabel('Password').fill(ALICE.password);
+    await form.getByRole('button', { name: 'Stay signed in' }).click();
+    await until('a new expiry', async () => (await snapshot(agent)).sessionExpiresAt !== before);
+    await expect.poll(() => form.isVisible()).toBe(false);
+    const s = await snapshot(agent);
+    expect(s.call?.phase).toBe('active');
+    expect(s.registration).toBe('registered');
+    expect((await lc.events()).some((e) => e.who === 'caller' && e.id === callerId && (e.type === 'ended' || e.type === 'failed'))).toBe(false);
+    expect(await lab.locations(ALICE.user)).toHaveLength(1);
+    await lc.hangup(callerId);
   });
 });
