@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { iconPng } from './icons.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'dist');
+// SOFTPHONE_OUTDIR builds elsewhere, e.g. beside a browser that is using dist/.
+const outdir = process.env.SOFTPHONE_OUTDIR ?? join(root, 'dist');
 const watchless = process.argv.includes('--quiet');
 
 // The sign-in form's default server. The lab's login service by default; set

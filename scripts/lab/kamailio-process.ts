@@ -68,6 +68,16 @@ export class KamailioProcess {
     }
   }
 
+  /** SIGKILL at once: no clean shutdown, the kernel closes the sockets (a crash). */
+  async kill(): Promise<void> {
+    const mainPid = this.child?.pid;
+    this.child = null;
+    if (mainPid === undefined) return;
+    const pids = processTree(mainPid);
+    signalAll(pids, 'SIGKILL');
+    if (!(await waitForExit(pids, STOP_GRACE_MS))) throw new Error(`Kamailio processes ${pids.join(' ')} survived SIGKILL`);
+  }
+
   /** Leaves every socket open but answers nothing: a silently dead link. */
   freeze(): void {
     signalAll(this.runningTree(), 'SIGSTOP');

@@ -44,6 +44,8 @@ export interface Lab {
   dropBinding(user: string): Promise<void>;
   restartKamailio(): Promise<void>;
   stopKamailio(): Promise<void>;
+  /** SIGKILL on every Kamailio process: a crash, no clean shutdown. */
+  killKamailio(): Promise<void>;
   startKamailio(): Promise<void>;
   /** kill -STOP on every Kamailio process: sockets stay open, nothing answers. */
   freezeKamailio(): Promise<void>;
@@ -158,6 +160,10 @@ class RunningLab implements Lab {
 
   stopKamailio(): Promise<void> {
     return this.kamailio.stop();
+  }
+
+  killKamailio(): Promise<void> {
+    return this.kamailio.kill();
   }
 
   startKamailio(): Promise<void> {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 
-export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+/** The built extension; SOFTPHONE_DIST points elsewhere (a second build beside a running one). */
+export const DIST = process.env.SOFTPHONE_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function chromiumArgs(): string[] {

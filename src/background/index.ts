@@ -22,6 +22,7 @@ import { createRouter } from './router';
 import { restoreSnapshot } from './restore';
 import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
 import { entryForChange, Timeline } from './timeline';
+import { UpdateGate } from './update-gate';
 import type { LocalState, Ports, SessionState } from './ports';
 
 const log = createLogger('worker');
@@ -101,14 +102,9 @@ onStartup(() => log.info('browser started'));
 onInstalled(() => log.info('installed or updated'));
 
 // An update must not cut a call: reload only when the phone is idle.
-let updatePending = false;
-onUpdateAvailable(() => {
-  updatePending = true;
-  if (!store.get().call) reloadExtension();
-});
-store.onChange((next) => {
-  if (updatePending && !next.call) reloadExtension();
-});
+const updateGate = new UpdateGate(() => store.get(), reloadExtension);
+onUpdateAvailable(() => updateGate.onUpdateAvailable());
+store.onChange(() => updateGate.reloadIfIdle());
 
 // For debugging from the worker's DevTools console (and read by the end-to-end tests).
 Object.assign(globalThis, { softphone: { store, phone, calls, notifications: shownNotifications } });

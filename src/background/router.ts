@@ -43,6 +43,7 @@ export function createRouter(deps: RouterDeps) {
     'mic-result': (m) => phone.onMicResult(m.granted),
     'get-call-stats': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', {}) : null),
     'get-timeline': () => timeline.all(),
+    'get-engine-state': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-state', {}) : null),
     'engine-fact': (m) => {
       const entry = timelineEntryForFact(m.fact);
       if (entry) void timeline.add(entry);

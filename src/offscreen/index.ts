@@ -8,6 +8,7 @@ import type { EngineFact } from '../shared/engine-types';
 import { send, serve } from '../platform/messaging';
 import { PhoneEngine } from './phone-engine';
 import { watchMicPermission } from './microphone';
+import { TimerProbe } from './timer-probe';
 
 const log = createLogger('offscreen');
 
@@ -21,7 +22,12 @@ void watchMicPermission((status) => engine.onMicPermission(status));
 // Ticks from a worker: hidden-document timers can be throttled to one a minute.
 const TICK_MS = 1000;
 const ticker = new Worker('ticker-worker.js', { type: 'module' });
-ticker.onmessage = () => engine.tick();
+const probe = new TimerProbe(TICK_MS);
+engine.timerHealth = () => probe.health();
+ticker.onmessage = () => {
+  probe.onWorkerTick();
+  engine.tick();
+};
 ticker.postMessage({ periodMs: TICK_MS });
 addEventListener('online', () => engine.onOnline());
 

@@ -92,8 +92,12 @@ export class PhoneEngine {
     this.report(fact);
   }
 
+  /** Set by the entry file, which owns the ticker. */
+  timerHealth: (() => EngineState['timers']) | null = null;
+
   state(): EngineState {
     return {
+      timers: this.timerHealth?.() ?? null,
       configuredFor: this.config?.authorizationUser ?? null,
       enabled: this.enabled,
       registration: this.registration,

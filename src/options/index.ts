@@ -4,6 +4,7 @@
  */
 import type { Snapshot } from '../shared/snapshot';
 import type { TimelineEntry } from '../shared/timeline-types';
+import type { TimerStats } from '../shared/engine-types';
 import { describeError, describeRegistration } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 
@@ -19,8 +20,30 @@ function row(label: string, value: string): HTMLTableRowElement {
   return tr;
 }
 
-function render(s: Snapshot): void {
+function timerLine(t: TimerStats): string {
+  return `${t.ticks} ticks, at most ${t.maxLateMs} ms late, ${t.lateTicks} over 5 s late`;
+}
+
+async function engineRows(): Promise<HTMLTableRowElement[]> {
+  const engine = await requestBackground('get-engine-state', {});
+  if (!engine) return [row('Phone engine', 'Not running')];
+  const rows = [
+    row('Phone engine', `${engine.registration}, transport ${engine.transportConnected ? 'connected' : 'down'}, microphone ${engine.mic}`),
+    row('Last good refresh', engine.lastRegisteredAt ? new Date(engine.lastRegisteredAt).toLocaleTimeString() : '—'),
+  ];
+  if (engine.timers) {
+    rows.push(row('Engine timers', timerLine(engine.timers.document)), row('Ticker worker', timerLine(engine.timers.worker)));
+  }
+  return rows;
+}
+
+let renders = 0;
+
+async function render(s: Snapshot): Promise<void> {
+  const mine = ++renders;
   const since = new Date(s.registrationSince).toLocaleTimeString();
+  const engine = await engineRows();
+  if (mine !== renders) return; // A newer snapshot is being rendered.
   table.replaceChildren(
     row('Account', s.account ? `${s.account.name} <${s.account.email}>` : 'Signed out'),
     row('vPhone number', s.account?.vPhoneNumber ?? '—'),
@@ -31,6 +54,7 @@ function render(s: Snapshot): void {
     row('Forwarding', s.routing?.forwardingEnabled && s.routing.forwardingNumber ? s.routing.forwardingNumber : 'None'),
     row('Voicemail', s.routing ? (s.routing.voicemailEnabled ? `After ${s.routing.ringTimeoutSeconds} s` : 'Off') : '—'),
     row('Session expires', s.sessionExpiresAt ? new Date(s.sessionExpiresAt).toLocaleString() : '—'),
+    ...engine,
   );
 }
 
@@ -72,7 +96,7 @@ async function exportTimeline(): Promise<void> {
 
 (document.getElementById('export') as HTMLButtonElement).addEventListener('click', () => void exportTimeline());
 onSnapshot((s) => {
-  render(s);
+  void render(s);
   void renderTimeline();
 });
 void requestBackground('get-snapshot', {}).then(render);

@@ -20,7 +20,28 @@ export interface NotificationSpec {
  */
 export const shownNotifications = new Map<string, NotificationSpec>();
 
-export async function showNotification(id: string, spec: NotificationSpec): Promise<void> {
+/**
+ * Operations on one notification id run in order: a clear issued while its
+ * create is still in flight must not be overtaken by it (the notification
+ * would stay on screen after the state that caused it is gone).
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+function inOrder<T>(id: string, op: () => Promise<T>): Promise<T> {
+  const run = (queues.get(id) ?? Promise.resolve()).then(op, op);
+  const tail = run.catch(() => undefined);
+  queues.set(id, tail);
+  void tail.then(() => {
+    if (queues.get(id) === tail) queues.delete(id);
+  });
+  return run;
+}
+
+export function showNotification(id: string, spec: NotificationSpec): Promise<void> {
+  return inOrder(id, () => createNow(id, spec));
+}
+
+async function createNow(id: string, spec: NotificationSpec): Promise<void> {
   shownNotifications.set(id, spec);
   // chrome.* for the options the polyfill's types lack (buttons, requireInteraction, silent).
   await chrome.notifications.create(id, {
@@ -35,9 +56,11 @@ export async function showNotification(id: string, spec: NotificationSpec): Prom
   });
 }
 
-export async function clearNotification(id: string): Promise<void> {
-  shownNotifications.delete(id);
-  await browser.notifications.clear(id);
+export function clearNotification(id: string): Promise<void> {
+  return inOrder(id, async () => {
+    shownNotifications.delete(id);
+    await browser.notifications.clear(id);
+  });
 }
 
 export function onNotificationButton(listener: (id: string, buttonIndex: number) => void): void {

@@ -47,6 +47,22 @@ export interface EngineState {
   mic: MicStatus;
   call: EngineCall | null;
   lastRegisteredAt: number | null;
+  /** How late this document's timers and the ticker worker's ticks fire (diagnostics). */
+  timers: TimerHealth | null;
+}
+
+export interface TimerStats {
+  ticks: number;
+  maxLateMs: number;
+  /** Ticks more than 5 s late. */
+  lateTicks: number;
+}
+
+export interface TimerHealth {
+  sinceMs: number;
+  hidden: boolean;
+  document: TimerStats;
+  worker: TimerStats;
 }
 
 export interface CallStats {

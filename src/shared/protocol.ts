@@ -27,6 +27,8 @@ export interface BackgroundApi {
   'mic-result': { req: { granted: boolean }; res: Result };
   /** Audio counters of the call in progress (diagnostics, tests, the in-call view). */
   'get-call-stats': { req: Record<string, never>; res: CallStats | null };
+  /** The engine's own state (diagnostics), or null when no phone engine runs. */
+  'get-engine-state': { req: Record<string, never>; res: EngineState | null };
   /** The connection timeline, oldest first (options page, support export). */
   'get-timeline': { req: Record<string, never>; res: TimelineEntry[] };
   /** A fact from the phone engine. */
@@ -103,6 +105,7 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'mic-result': (m) => bool(m.granted),
   'get-call-stats': none,
   'get-timeline': none,
+  'get-engine-state': none,
   'engine-fact': (m) => isObject(m.fact) && str(m.fact.kind) && typeof m.fact.at === 'number',
 };
 

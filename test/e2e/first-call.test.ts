@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startLab, type Lab } from '../../scripts/lab/lab';
-import { callStats, clickNotificationButton, grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent } from './harness';
+import type { Lab } from '../../scripts/lab/lab';
+import { callStats, clickNotificationButton, grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent, startTestLab } from './harness';
 
 const ALICE = { user: 'alice', password: 'alice-password', name: 'Alice Agent', number: '+15550001001' };
 const BOB = { user: 'bob', password: 'bob-password', name: 'Bob Builder', number: '+15550001002' };
@@ -30,7 +30,7 @@ async function ringingCallId(): Promise<string> {
 }
 
 beforeAll(async () => {
-  lab = await startLab({ ringTimeoutSeconds: RING_TIMEOUT_SECONDS, quiet: true });
+  lab = await startTestLab('first-call', { ringTimeoutSeconds: RING_TIMEOUT_SECONDS });
   agent = await launchAgent();
   popup = agent.popup;
   lc = await LabConsole.open(agent, lab.consoleUrl);

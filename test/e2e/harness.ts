@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
+import { startLab, type Lab, type LabOptions } from '../../scripts/lab/lab';
 import { grantMicrophone as grantMicrophoneTo, launchExtensionBrowser, type ExtensionBrowser } from '../../scripts/lib/extension-browser';
 import type { Snapshot } from '../../src/shared/snapshot';
 
@@ -151,4 +152,13 @@ export class LabConsole {
   async waitFor(what: string, match: (e: ConsoleEvent) => boolean, timeoutMs = 15_000): Promise<ConsoleEvent> {
     return until(what, async () => (await this.events()).find(match), timeoutMs);
   }
+}
+
+/**
+ * The lab for one test file, in a work dir of its own: several runs (a second
+ * checkout's tests, the demo, a benchmark) may share this folder, each in its
+ * own network namespace.
+ */
+export function startTestLab(name: string, opts: Omit<LabOptions, 'workDir' | 'quiet'> = {}): Promise<Lab> {
+  return startLab({ ...opts, quiet: true, workDir: `.lab/e2e-${name}-${process.pid}` });
 }

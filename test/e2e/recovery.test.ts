@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startLab, type Lab } from '../../scripts/lab/lab';
-import { callStats, grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent } from './harness';
+import type { Lab } from '../../scripts/lab/lab';
+import { callStats, grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent, startTestLab } from './harness';
 
 const ALICE = { user: 'alice', password: 'alice-password', number: '+15550001001' };
 const TUNING = { refreshSeconds: 3, registerDeadlineMs: 2000, connectTimeoutMs: 2000, watchdogMinutes: 0.1, graceSeconds: 2 };
@@ -48,7 +48,7 @@ async function exactlyOneBinding(): Promise<void> {
 }
 
 beforeAll(async () => {
-  lab = await startLab({ quiet: true });
+  lab = await startTestLab('recovery');
   // Nothing else may answer for the agent: the fork must reach the extension only.
   await lab.setRouting(ALICE.user, { forwardingEnabled: false });
   agent = await launchAgent();
@@ -84,12 +84,15 @@ describe('the extension notices faults, says so and recovers', () => {
 
   it('3. Kamailio down longer than the grace period: "cannot receive calls", then "ringing again"', async () => {
     await lab.stopKamailio();
-    const down = await until('the agent is told', async () => (await notifications(agent)).connection, 20_000);
-    expect(down.title).toBe('You cannot receive calls here');
-    expect(down.message).toMatch(/connection to the phone server|did not accept/i);
-    expect(down.requireInteraction).toBe(true);
-    await expect.poll(() => popup.getByRole('status').textContent()).not.toContain('Ready to receive calls');
-    await lab.startKamailio();
+    try {
+      const down = await until('the agent is told', async () => (await notifications(agent)).connection, 20_000);
+      expect(down.title).toBe('You cannot receive calls here');
+      expect(down.message).toMatch(/connection to the phone server|did not accept/i);
+      expect(down.requireInteraction).toBe(true);
+      await expect.poll(() => popup.getByRole('status').textContent()).not.toContain('Ready to receive calls');
+    } finally {
+      await lab.startKamailio();
+    }
     await timeToRegistered('server back after a long outage');
     const back = await until('the agent is told calls ring again', async () => (await notifications(agent))['connection-ok'], 10_000);
     expect(back.title).toBe('Calls ring here again');
@@ -142,8 +145,8 @@ describe('the extension notices faults, says so and recovers', () => {
     await callRingsAndIsAnswered('After freeze');
   });
 
-  it('6b. Kamailio killed', async () => {
-    await lab.stopKamailio();
+  it('6b. Kamailio killed (SIGKILL)', async () => {
+    await lab.killKamailio();
     await until('the phone notices', async () => (await snapshot(agent)).registration !== 'registered', 20_000);
     await lab.startKamailio();
     await timeToRegistered('server killed and started');

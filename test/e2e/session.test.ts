@@ -5,8 +5,8 @@
  * softphone the agent had switched on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../scripts/lab/lab';
-import { grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent } from './harness';
+import type { Lab } from '../../scripts/lab/lab';
+import { grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, until, type Agent, startTestLab } from './harness';
 
 const ALICE = { user: 'alice', password: 'alice-password', number: '+15550001001' };
 const LIFETIME_SECONDS = 6;
@@ -16,7 +16,7 @@ let agent: Agent;
 let lc: LabConsole;
 
 beforeAll(async () => {
-  lab = await startLab({ quiet: true });
+  lab = await startTestLab('session');
   await lab.setRouting(ALICE.user, { forwardingEnabled: false });
   agent = await launchAgent();
   await (await agent.worker()).evaluate(() =>

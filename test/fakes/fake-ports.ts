@@ -35,6 +35,7 @@ export class FakeEngine implements EnginePort {
     mic: 'unknown',
     call: null,
     lastRegisteredAt: null,
+    timers: null,
   };
 
   async ensure() {

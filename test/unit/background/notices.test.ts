@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotices, noticeText } from '../../../src/background/connection-notices';
 import { appendBounded, entryForChange } from '../../../src/background/timeline';
+import { UpdateGate } from '../../../src/background/update-gate';
 import { retryDelayMs } from '../../../src/offscreen/registration-keeper';
 import { initialSnapshot, type Snapshot } from '../../../src/shared/snapshot';
 import { DEFAULT_TUNING, staleAfterMs, tuningFrom } from '../../../src/shared/tuning';
@@ -69,5 +70,20 @@ describe('tuning and backoff', () => {
   it('ignores junk overrides', () => {
     expect(tuningFrom({ refreshSeconds: 3, graceSeconds: -1, watchdogMinutes: 'x' })).toEqual({ ...DEFAULT_TUNING, refreshSeconds: 3 });
     expect(staleAfterMs(DEFAULT_TUNING)).toBe(65_000);
+  });
+});
+
+describe('extension updates', () => {
+  it('wait until no call rings or is in progress', () => {
+    const call = { id: 'c', phase: 'active' as const, remoteName: '', remoteNumber: '', startedAt: 0, answeredAt: 0, endReason: null };
+    let s = on({ call });
+    let reloads = 0;
+    const gate = new UpdateGate(() => s, () => reloads++);
+    gate.onUpdateAvailable();
+    expect(reloads).toBe(0);
+    s = on({ call: null });
+    gate.reloadIfIdle();
+    gate.reloadIfIdle();
+    expect(reloads).toBe(1);
   });
 });
