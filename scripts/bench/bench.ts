@@ -1,5 +1,13 @@
 /**
- * Recovery benchmark (DESIGN section 8): how long from a fault until the SIP
+ * Benchmarks (DESIGN section 8), each beside a baseline measured in the same
+ * run: a plain JsSIP page with default behaviour (the lab console's `?agent=`
+ * mode, registered as bob).
+ *
+ * Calls: INVITE sent → ringtone playing / notification shown (worker awake, and
+ * worker stopped just before the call), and Answer clicked → caller confirmed.
+ * Timestamps are Date.now() in the pages and the extension, one machine clock.
+ *
+ * Recovery: how long from a fault until the SIP
  * server lists the phone again, for the extension (production tuning: 30 s
  * refresh) and, in the same lab run, for a plain JsSIP page with default
  * behaviour (the lab console's `?agent=` mode). Both are measured the same way:
@@ -58,15 +66,126 @@ async function startExtension(lab: Lab): Promise<{ browser: ExtensionBrowser; po
   return { browser, popup };
 }
 
+type Ev = { t: number; who: string; type: string; id: string };
+type TimelineEntry = { at: number; event: string };
+
+async function events(page: Page): Promise<Ev[]> {
+  return page.evaluate(() => (window as unknown as { lab: { events: Ev[] } }).lab.events.map((e) => ({ ...e })));
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function timelineAfter(popup: Page, event: string, t0: number): Promise<number> {
+  return waitFor(event, async () => {
+    const entries = (await popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-timeline' }))) as TimelineEntry[];
+    return entries.find((e) => e.event === event && e.at >= t0)?.at;
+  });
+}
+
+/** Places a call; t0 is when the caller's INVITE left (JsSIP `sending`, after its ICE gathering). */
+async function place(consolePage: Page, number: string): Promise<{ t0: number; id: string }> {
+  const id = await consolePage.evaluate(
+    (n) => (window as unknown as { lab: { call(n: string, o: object): string } }).lab.call(n, { displayName: 'Bench' }),
+    number,
+  );
+  const sending = await waitFor('INVITE sent', async () => (await events(consolePage)).find((e) => e.id === id && e.type === 'sending'));
+  return { t0: sending.t, id };
+}
+
+async function callOver(consolePage: Page, id: string): Promise<void> {
+  await consolePage.evaluate((i) => (window as unknown as { lab: { hangup(i: string): void } }).lab.hangup(i), id);
+  await waitFor('call end', async () => ((await events(consolePage)).some((e) => e.id === id && (e.type === 'ended' || e.type === 'failed')) ? true : undefined));
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, baseline: Page): Promise<Record<string, { ext: number[]; base: number[] }>> {
+  const consolePage = await browser.context.newPage();
+  await grantMicrophone(browser.context, consolePage, new URL(lab.consoleUrl).origin);
+  await consolePage.goto(lab.consoleUrl);
+  await consolePage.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
+  const r = {
+    'INVITE → ringtone (worker awake)': { ext: [] as number[], base: [] as number[] },
+    'INVITE → notification (worker awake)': { ext: [] as number[], base: [] as number[] },
+    'INVITE → notification (worker stopped)': { ext: [] as number[], base: [] as number[] },
+    'Answer → caller confirmed': { ext: [] as number[], base: [] as number[] },
+  };
+  const cdp = await browser.context.newCDPSession(popup);
+  await cdp.send('ServiceWorker.enable');
+  const n = smoke ? 2 : 10;
+  for (let i = 0; i < n; i++) {
+    // The extension, worker awake.
+    const ext = await place(consolePage, '+15550001001');
+    r['INVITE → ringtone (worker awake)'].ext.push((await timelineAfter(popup, 'ringtone', ext.t0)) - ext.t0);
+    r['INVITE → notification (worker awake)'].ext.push((await timelineAfter(popup, 'call-notified', ext.t0)) - ext.t0);
+    await popup.getByRole('button', { name: 'Answer' }).waitFor();
+    const t1 = await popup.evaluate(() => {
+      const t = Date.now();
+      (document.querySelector('button.answer') as HTMLButtonElement).click();
+      return t;
+    });
+    const confirmed = await waitFor('caller confirmed', async () => (await events(consolePage)).find((e) => e.id === ext.id && e.type === 'confirmed'));
+    r['Answer → caller confirmed'].ext.push(confirmed.t - t1);
+    await callOver(consolePage, ext.id);
+
+    // The extension, worker stopped just before the call (nothing polls it meanwhile).
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await new Promise((res) => setTimeout(res, 500));
+    const asleep = await place(consolePage, '+15550001001');
+    await new Promise((res) => setTimeout(res, 1500));
+    r['INVITE → notification (worker stopped)'].ext.push((await timelineAfter(popup, 'call-notified', asleep.t0)) - asleep.t0);
+    await callOver(consolePage, asleep.id);
+
+    // The plain JsSIP page: INVITE → its `incoming` event, and its answer.
+    const base = await place(consolePage, '+15550001002');
+    const incoming = await waitFor('baseline incoming', async () => (await events(baseline)).find((e) => e.type === 'incoming' && e.t >= base.t0));
+    for (const key of ['INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)'] as const) {
+      r[key].base.push(incoming.t - base.t0);
+    }
+    const t2 = await baseline.evaluate(() => {
+      const t = Date.now();
+      (window as unknown as { lab: { answer(): string | null } }).lab.answer();
+      return t;
+    });
+    const baseConfirmed = await waitFor('baseline confirmed', async () => (await events(consolePage)).find((e) => e.id === base.id && e.type === 'confirmed'));
+    r['Answer → caller confirmed'].base.push(baseConfirmed.t - t2);
+    await callOver(consolePage, base.id);
+  }
+  // The console page stays open: closing it would detach its CDP session, and
+  // Chromium then resets the context's permission overrides — the extension's
+  // microphone grant included (the phone would rightly unregister).
+  return r;
+}
+
+function report(title: string, results: Record<string, { ext: number[]; base: number[] }>): void {
+  console.log(`\n${title}`);
+  for (const [name, r] of Object.entries(results)) {
+    const ext = median(r.ext);
+    const base = r.base.length ? median(r.base) : NaN;
+    const ratio = Number.isNaN(base) ? 'baseline not sampled in smoke mode' : `ratio ${(ext / base).toFixed(3)} (extension / baseline)`;
+    console.log(`  ${name.padEnd(40)} extension ${ext.toFixed(0).padStart(6)}  baseline ${Number.isNaN(base) ? '     —' : base.toFixed(0).padStart(6)}  ${ratio}`);
+  }
+}
+
 async function main(): Promise<void> {
   // Its own work dir: the bench may run beside the tests, each in its own namespace.
   const lab = await startLab({ quiet: true, workDir: '.lab/bench' });
-  const { browser } = await startExtension(lab);
+  // The extension's agent must be the only phone that can answer alice's calls.
+  await lab.setRouting(EXT_USER, { forwardingEnabled: false });
+  const { browser, popup } = await startExtension(lab);
   const baseline = await browser.context.newPage();
   await baseline.goto(`${lab.consoleUrl}?agent=${BASELINE_USER}`);
   await baseline.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
   await waitListed(lab, [EXT_USER, BASELINE_USER]);
 
+  const calls = await callBenchmarks(lab, browser, popup, baseline);
   const results: Record<string, { ext: number[]; base: number[] }> = {
     'binding dropped → registered again': { ext: [], base: [] },
     'server restarted → registered again': { ext: [], base: [] },
@@ -96,13 +215,8 @@ async function main(): Promise<void> {
     await lab.stop();
   }
 
-  console.log(`\nrecovery benchmark (${smoke ? 'smoke, 1 sample' : `${SAMPLES} samples`}; median ms; baseline = plain JsSIP page, same lab run)`);
-  for (const [name, r] of Object.entries(results)) {
-    const ext = median(r.ext);
-    const base = r.base.length ? median(r.base) : NaN;
-    const ratio = Number.isNaN(base) ? 'baseline not sampled in smoke mode' : `ratio ${(ext / base).toFixed(3)} (extension / baseline)`;
-    console.log(`  ${name.padEnd(38)} extension ${ext.toFixed(0).padStart(6)}  baseline ${Number.isNaN(base) ? '     —' : base.toFixed(0).padStart(6)}  ${ratio}`);
-  }
+  report(`call benchmark (${smoke ? 'smoke, 2 samples' : '10 samples'}; median ms; baseline = plain JsSIP page, same lab run)`, calls);
+  report(`recovery benchmark (${smoke ? 'smoke, 1 sample' : `${SAMPLES} samples`}; median ms; baseline = plain JsSIP page, same lab run)`, results);
 }
 
 main().catch((err: unknown) => {

@@ -26,13 +26,16 @@ export class CallHandler {
   constructor(
     private readonly ports: Ports,
     private readonly store: SnapshotStore,
+    /** Told when the call notification is on screen (the timeline records it). */
+    private readonly onNotified: (callId: string, at: number) => void = () => undefined,
   ) {}
 
   onCallFact(fact: EngineFact): void {
     switch (fact.kind) {
       case 'call-incoming': {
         const view: CallView = { ...fact.call, endReason: null };
-        this.store.update((s) => ({ ...s, call: view }));
+        // The notification first: it is what the agent hears and sees when the
+        // popup is closed; the snapshot, storage and badge follow.
         void this.ports.notifier
           .show(callNotificationId(view.id), {
             title: 'Incoming call',
@@ -41,7 +44,9 @@ export class CallHandler {
             requireInteraction: true,
             priority: 2,
           })
+          .then(() => this.onNotified(view.id, this.ports.now()))
           .catch((err: unknown) => log.error('could not show the call notification', err));
+        this.store.update((s) => ({ ...s, call: view }));
         return;
       }
       case 'call-phase':

@@ -45,9 +45,9 @@ const ports: Ports = {
 
 const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
 const phone = new PhoneSupervisor(ports, store);
-const calls = new CallHandler(ports, store);
-const session = new SessionController(ports, store, phone);
 const timeline = new Timeline(ports.local);
+const calls = new CallHandler(ports, store, (_callId, at) => void timeline.add({ at, event: 'call-notified', detail: '' }));
+const session = new SessionController(ports, store, phone);
 const notices = new ConnectionNotices(ports, () => store.get(), async () => (await phone.tuning()).graceSeconds * 1000);
 
 store.onChange((next, prev) => {

@@ -37,6 +37,8 @@ export function timelineEntryForFact(fact: EngineFact): TimelineEntry | null {
       return { at: fact.at, event: 'register-failed', detail: [fact.status, fact.reason ?? fact.cause].filter(Boolean).join(' ') };
     case 'registered':
       return { at: fact.at, event: 'register-ok', detail: '' };
+    case 'call-ringtone':
+      return { at: fact.at, event: 'ringtone', detail: '' };
     default:
       return null;
   }

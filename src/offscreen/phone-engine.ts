@@ -135,6 +135,7 @@ export class PhoneEngine {
     // Only a check that the grant works; the microphone is taken again while a call rings.
     releaseStream(mic.stream);
     this.setMic('granted');
+    this.ringtone.prepare();
     this.enabled = true;
     try {
       if (!this.ua) this.startUa();
@@ -285,6 +286,8 @@ export class PhoneEngine {
       startedAt: this.now(),
       answeredAt: null,
     };
+    // Ring first; the microphone (for a fast Answer) is taken right after.
+    const ringing = this.ringtone.start();
     const call: ActiveCall = { view, session, mic: acquireMicrophone(), declinedLocally: false };
     this.call = call;
 
@@ -299,8 +302,7 @@ export class PhoneEngine {
     session.on('failed', (e) => this.endCall(call, e.originator, e.cause, e.message));
 
     this.report({ kind: 'call-incoming', at: this.now(), call: { ...view } });
-    this.ringtone
-      .start()
+    ringing
       .then(() => {
         if (this.call === call && call.view.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: view.id });
       })

@@ -10,11 +10,21 @@ export class Ringtone {
   private context: AudioContext | null = null;
   private stopCurrent: (() => void) | null = null;
 
+  /**
+   * Creates the audio context ahead of the first call (it takes tens of
+   * milliseconds), suspended so it holds no audio device meanwhile.
+   */
+  prepare(): void {
+    if (this.context) return;
+    this.context = new AudioContext();
+    void this.context.suspend();
+  }
+
   /** Starts ringing; resolves once the audio clock is running. */
   async start(): Promise<void> {
     if (this.stopCurrent) return;
-    this.context ??= new AudioContext();
-    const ctx = this.context;
+    this.prepare();
+    const ctx = this.context as AudioContext;
     const gain = ctx.createGain();
     gain.gain.value = 0;
     gain.connect(ctx.destination);

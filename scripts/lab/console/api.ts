@@ -10,7 +10,7 @@ export interface LabEvent {
   t: number;
   who: PeerName;
   /**
-   * Calls: caller 'progress' | 'ringing' | 'accepted' | 'confirmed' | 'ended' | 'failed';
+   * Calls: caller 'sending' (the INVITE leaves) | 'progress' | 'ringing' | 'accepted' | 'confirmed' | 'ended' | 'failed';
    * callee (cell, voicemail, agent) 'incoming' | 'answered' | 'confirmed' | 'cancelled' | 'ended' | 'failed'.
    * Registration: 'registered' | 'unregistered' | 'registrationFailed' | 'disconnected'.
    */

@@ -34,6 +34,8 @@ export class CallBook {
 
   trackOutgoing(who: PeerName, session: RTCSession): string {
     const entry = this.add(who, session, false);
+    // The INVITE leaves now (JsSIP sends it after getUserMedia and ICE gathering).
+    session.on('sending', () => this.record(entry, 'sending', {}));
     session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
       const status = 'response' in event ? event.response.status_code : undefined;
       this.record(entry, 'progress', { status });
