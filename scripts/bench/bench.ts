@@ -78,7 +78,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -112,6 +112,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
   await consolePage.goto(lab.consoleUrl);
   await consolePage.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
   const r = {
+    'INVITE → engine sees the call': { ext: [] as number[], base: [] as number[] },
     'INVITE → ringtone (worker awake)': { ext: [] as number[], base: [] as number[] },
     'INVITE → notification (worker awake)': { ext: [] as number[], base: [] as number[] },
     'INVITE → notification (worker stopped)': { ext: [] as number[], base: [] as number[] },
@@ -123,6 +124,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
   for (let i = 0; i < n; i++) {
     // The extension, worker awake.
     const ext = await place(consolePage, '+15550001001');
+    r['INVITE → engine sees the call'].ext.push((await timelineAfter(popup, 'incoming', ext.t0)) - ext.t0);
     r['INVITE → ringtone (worker awake)'].ext.push((await timelineAfter(popup, 'ringtone', ext.t0)) - ext.t0);
     r['INVITE → notification (worker awake)'].ext.push((await timelineAfter(popup, 'call-notified', ext.t0)) - ext.t0);
     await popup.getByRole('button', { name: 'Answer' }).waitFor();
@@ -146,7 +148,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     // The plain JsSIP page: INVITE → its `incoming` event, and its answer.
     const base = await place(consolePage, '+15550001002');
     const incoming = await waitFor('baseline incoming', async () => (await events(baseline)).find((e) => e.type === 'incoming' && e.t >= base.t0));
-    for (const key of ['INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)'] as const) {
+    for (const key of ['INVITE → engine sees the call', 'INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)'] as const) {
       r[key].base.push(incoming.t - base.t0);
     }
     const t2 = await baseline.evaluate(() => {

@@ -46,13 +46,13 @@ const ports: Ports = {
 const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
 const phone = new PhoneSupervisor(ports, store);
 const timeline = new Timeline(ports.local);
-const calls = new CallHandler(ports, store, (_callId, at) => void timeline.add({ at, event: 'call-notified', detail: '' }));
+const calls = new CallHandler(ports, store, (_callId, at) => timeline.add({ at, event: 'call-notified', detail: '' }));
 const session = new SessionController(ports, store, phone);
 const notices = new ConnectionNotices(ports, () => store.get(), async () => (await phone.tuning()).graceSeconds * 1000);
 
 store.onChange((next, prev) => {
   const entry = entryForChange(prev, next, ports.now());
-  if (entry) void timeline.add(entry);
+  if (entry) timeline.add(entry);
   void notices.check();
 });
 

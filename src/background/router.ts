@@ -46,7 +46,7 @@ export function createRouter(deps: RouterDeps) {
     'get-engine-state': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-state', {}) : null),
     'engine-fact': (m) => {
       const entry = timelineEntryForFact(m.fact);
-      if (entry) void timeline.add(entry);
+      if (entry) timeline.add(entry);
       phone.onRegistrationFact(m.fact);
       calls.onCallFact(m.fact);
       return ok;

@@ -37,6 +37,8 @@ export function timelineEntryForFact(fact: EngineFact): TimelineEntry | null {
       return { at: fact.at, event: 'register-failed', detail: [fact.status, fact.reason ?? fact.cause].filter(Boolean).join(' ') };
     case 'registered':
       return { at: fact.at, event: 'register-ok', detail: '' };
+    case 'call-incoming':
+      return { at: fact.at, event: 'incoming', detail: '' };
     case 'call-ringtone':
       return { at: fact.at, event: 'ringtone', detail: '' };
     default:
@@ -45,21 +47,28 @@ export function timelineEntryForFact(fact: EngineFact): TimelineEntry | null {
 }
 
 export class Timeline {
-  private entries: TimelineEntry[] | null = null;
+  private entries: TimelineEntry[] = [];
+  private readonly loaded: Promise<void>;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly store: KeyValueStore<{ timeline: TimelineEntry[] }>) {}
+  constructor(private readonly store: KeyValueStore<{ timeline: TimelineEntry[] }>) {
+    // Entries added while the saved ones load go after them, in order.
+    this.loaded = store.get('timeline').then((saved) => {
+      this.entries = (saved ?? []).concat(this.entries).slice(-TIMELINE_LIMIT);
+    });
+  }
 
   async all(): Promise<TimelineEntry[]> {
-    this.entries ??= (await this.store.get('timeline')) ?? [];
+    await this.loaded;
     return this.entries;
   }
 
-  async add(entry: TimelineEntry): Promise<void> {
-    this.entries = appendBounded(await this.all(), entry);
+  /** Synchronous on purpose: two events in one turn must both be kept, in order. */
+  add(entry: TimelineEntry): void {
+    this.entries = appendBounded(this.entries, entry);
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
-      void this.store.set({ timeline: this.entries ?? [] });
+      void this.loaded.then(() => this.store.set({ timeline: this.entries }));
     }, FLUSH_DELAY_MS);
   }
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotices, noticeText } from '../../../src/background/connection-notices';
-import { appendBounded, entryForChange } from '../../../src/background/timeline';
+import { appendBounded, entryForChange, Timeline } from '../../../src/background/timeline';
 import { UpdateGate } from '../../../src/background/update-gate';
 import { retryDelayMs } from '../../../src/offscreen/registration-keeper';
 import { initialSnapshot, type Snapshot } from '../../../src/shared/snapshot';
 import { DEFAULT_TUNING, staleAfterMs, tuningFrom } from '../../../src/shared/tuning';
-import { fakePorts } from '../../fakes/fake-ports';
+import { fakePorts, MemoryStore } from '../../fakes/fake-ports';
 
 const on = (over: Partial<Snapshot>): Snapshot => ({ ...initialSnapshot(0), login: 'signed-in', softphoneEnabled: true, ...over });
 
@@ -85,5 +85,16 @@ describe('extension updates', () => {
     gate.reloadIfIdle();
     gate.reloadIfIdle();
     expect(reloads).toBe(1);
+  });
+});
+
+describe('timeline store', () => {
+  it('keeps every entry added in one turn, after the saved ones', async () => {
+    const store = new MemoryStore<{ timeline: { at: number; event: string; detail: string }[] }>();
+    await store.set({ timeline: [{ at: 1, event: 'saved', detail: '' }] });
+    const t = new Timeline(store);
+    t.add({ at: 2, event: 'a', detail: '' });
+    t.add({ at: 3, event: 'b', detail: '' });
+    expect((await t.all()).map((e) => e.event)).toEqual(['saved', 'a', 'b']);
   });
 });
