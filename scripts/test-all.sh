@@ -26,9 +26,8 @@ status=0
 bash scripts/netns-run.sh npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/vitest.json || status=$?
 
 step "benchmark smoke"
-if [[ -f scripts/bench/bench.ts ]]; then
-  bash scripts/netns-run.sh npx tsx scripts/bench/bench.ts --smoke || status=$?
-fi
+bash scripts/netns-run.sh npx tsx scripts/bench/bench.ts --smoke || status=$?
+bash scripts/netns-run.sh npx tsx scripts/bench/memory.ts || status=$?
 
 # One closing line any CI reader understands.
 node -e '
