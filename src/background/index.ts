@@ -75,9 +75,7 @@ onNotificationButton((id, index) => {
     if (id === SESSION_NOTICE || id === SESSION_WARNING_NOTICE) return void tryOpenPopup();
     if (id !== CONNECTION_NOTICE) return calls.onNotificationButton(id, index);
     // The one click that can fix it: the microphone page, or a reconnect now.
-    if (store.get().registration === 'mic-needed') return ports.ui.openPermissionPage();
-    await phone.reconcile('user-reconnect');
-    if (await ports.engine.exists()) await ports.engine.request('engine-recover', {});
+    await phone.fixConnection();
   });
 });
 // The body of a notification: open the popup, where the agent can act on it.

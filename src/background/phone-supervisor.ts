@@ -22,6 +22,7 @@ const log = createLogger('supervisor');
 /** Registration expiry asked of the server; short so a lost binding cannot linger. */
 export const REGISTER_EXPIRES_SECONDS = 120;
 export const SESSION_NOTICE = 'session';
+const FRESH_CHECK_INTERVAL_MS = 5000;
 export const SESSION_WARNING_NOTICE = 'session-warning';
 
 export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning): EngineConfig {
@@ -45,13 +46,23 @@ export class PhoneSupervisor {
   private readonly queue = new SerialQueue();
   /** Open the permission page at most once per enable attempt, not on every watchdog tick. */
   private permissionPageOffered = false;
+  private lastFreshCheck = 0;
   /** The expiry we already warned about (one warning per credential). */
   private warnedFor: number | null = null;
+  /** An expiry seen during a call, handled when the call ends (why it expired). */
+  private expiryAfterCall: string | null = null;
 
   constructor(
     private readonly ports: Ports,
     private readonly store: SnapshotStore,
-  ) {}
+  ) {
+    store.onChange((next, prev) => {
+      if (!prev.call || next.call || this.expiryAfterCall === null) return;
+      const why = this.expiryAfterCall;
+      this.expiryAfterCall = null;
+      void Promise.resolve().then(() => this.expireSession(`${why} (during a call, now over)`));
+    });
+  }
 
   /** The agent switched the softphone on or off. */
   async setEnabled(enabled: boolean): Promise<Result> {
@@ -202,6 +213,13 @@ export class PhoneSupervisor {
   async expireSession(why: string): Promise<void> {
     const s = this.store.get();
     if (s.login !== 'signed-in' || s.registration === 'session-expired') return;
+    if (s.call) {
+      // Signing out now would take the call's controls away from the popup:
+      // the call goes on (the server keeps the binding until it ends).
+      if (this.expiryAfterCall === null) log.warn('session expired during a call; handled when it ends:', why);
+      this.expiryAfterCall = why;
+      return;
+    }
     log.warn('session expired:', why);
     await this.ports.local.remove('session');
     if (s.registration === 'off') this.store.transition('enable');
@@ -246,15 +264,59 @@ export class PhoneSupervisor {
     return this.reconcile('mic-granted');
   }
 
+  /** A new credential (sign-in or "Stay signed in"): an expiry held back during a call is void. */
+  sessionRenewed(): void {
+    this.expiryAfterCall = null;
+  }
+
+  /**
+   * The one action that can fix "cannot receive calls": the microphone page,
+   * or a reconnect now (the notification's button and the popup's).
+   */
+  async fixConnection(): Promise<Result> {
+    if (this.store.get().registration === 'mic-needed') {
+      await this.ports.ui.openPermissionPage();
+      return ok;
+    }
+    const result = await this.reconcile('user-reconnect');
+    if (result.ok && (await this.ports.engine.exists())) return this.ports.engine.request('engine-recover', {});
+    return result;
+  }
+
+  /**
+   * Before the popup shows "Ready", make sure it is still true: the engine
+   * reports changes, not every refresh, and the alarm runs once a minute.
+   * At most once every few seconds (pages poll the snapshot).
+   */
+  async verifyFresh(): Promise<void> {
+    const now = this.ports.now();
+    if (this.store.get().registration !== 'registered' || now - this.lastFreshCheck < FRESH_CHECK_INTERVAL_MS) return;
+    this.lastFreshCheck = now;
+    if (!(await this.ports.engine.exists())) {
+      this.store.transition('lost', 'engine_unavailable');
+      void this.reconcile('fresh-check');
+      return;
+    }
+    const engine = await this.ports.engine.request('engine-state', {});
+    const stale = engine.lastRegisteredAt === null || now - engine.lastRegisteredAt > staleAfterMs(await this.tuning());
+    if (stale && !engine.call && this.store.get().registration === 'registered') {
+      this.store.transition('lost', 'sip_transport_error');
+      await this.ports.engine.request('engine-recover', {});
+    }
+  }
+
   /** The periodic watchdog (chrome.alarms): re-check that the engine matches the intent. */
   async watchdog(): Promise<void> {
-    const session = await this.wantsPhone();
-    if (!session) return;
-    const expiresAt = Date.parse(session.sip.expiresAt);
-    if (expiresAt <= this.ports.now()) {
+    // The login ends at expiresAt whether or not the softphone is on; when it
+    // is off there is no REGISTER refresh for the server to refuse.
+    const signedIn = this.store.get().login === 'signed-in' ? await this.ports.local.get('session') : undefined;
+    if (signedIn && Date.parse(signedIn.sip.expiresAt) <= this.ports.now()) {
       await this.expireSession('expiresAt passed');
       return;
     }
+    const session = await this.wantsPhone();
+    if (!session) return;
+    const expiresAt = Date.parse(session.sip.expiresAt);
     await this.warnBeforeExpiry(expiresAt);
     if (!(await this.ports.engine.exists())) {
       log.warn('watchdog: the offscreen document is gone; recreating it');

@@ -13,6 +13,8 @@ import type { SnapshotStore } from './snapshot-store';
 import { timelineEntryForFact, type Timeline } from './timeline';
 
 export const OFFSCREEN_PAGE = '/offscreen.html';
+/** How long a snapshot request may wait for the freshness check. */
+const FRESH_CHECK_BUDGET_MS = 300;
 const UI_PAGES = new Set(['/popup.html', '/permission.html', '/options.html']);
 
 type Handlers = {
@@ -33,7 +35,12 @@ export interface RouterDeps {
 export function createRouter(deps: RouterDeps) {
   const { store, phone, calls, session, ports, timeline } = deps;
   const handlers: Handlers = {
-    'get-snapshot': () => store.get(),
+    'get-snapshot': async () => {
+      // A page is about to show the state: make sure "Ready" is still true.
+      await Promise.race([phone.verifyFresh(), new Promise((r) => setTimeout(r, FRESH_CHECK_BUDGET_MS))]);
+      return store.get();
+    },
+    'fix-connection': () => phone.fixConnection(),
     login: (m) => session.login(m.server, m.username, m.password),
     logout: () => session.logout(),
     'set-softphone': (m) => phone.setEnabled(m.enabled),

@@ -62,6 +62,7 @@ export class SessionController {
         registration: s.registration === 'session-expired' ? 'off' : s.registration,
       }));
       log.info('signed in', session.account.id);
+      this.phone.sessionRenewed();
       void this.ports.notifier.clear(SESSION_NOTICE);
       void this.ports.notifier.clear(SESSION_WARNING_NOTICE);
       await this.phone.reconcile('login');

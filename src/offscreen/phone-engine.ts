@@ -286,7 +286,9 @@ export class PhoneEngine {
       startedAt: this.now(),
       answeredAt: null,
     };
-    // Ring first; the microphone (for a fast Answer) is taken right after.
+    // Tell the worker first (its notification takes the longest), then ring,
+    // then take the microphone so that Answer does not wait for it.
+    this.report({ kind: 'call-incoming', at: this.now(), call: { ...view } });
     const ringing = this.ringtone.start();
     const call: ActiveCall = { view, session, mic: acquireMicrophone(), declinedLocally: false };
     this.call = call;
@@ -301,7 +303,6 @@ export class PhoneEngine {
     session.on('ended', (e) => this.endCall(call, e.originator, e.cause, e.message));
     session.on('failed', (e) => this.endCall(call, e.originator, e.cause, e.message));
 
-    this.report({ kind: 'call-incoming', at: this.now(), call: { ...view } });
     ringing
       .then(() => {
         if (this.call === call && call.view.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: view.id });

@@ -38,6 +38,11 @@ export function App({ store }: { store: PopupStore }) {
         <div role="status" aria-live="polite">
           <p class="status-text">{view.status.text}</p>
           {view.status.detail && <p class="status-detail">{view.status.detail}</p>}
+          {view.status.action && (
+            <button class="link" onClick={() => void state.fixConnection()} disabled={state.pending === 'fix'}>
+              {view.status.action}
+            </button>
+          )}
         </div>
       </div>
 

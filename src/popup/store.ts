@@ -12,7 +12,7 @@ import { onSnapshot, requestBackground } from '../platform/ui-channel';
 export interface PopupState {
   snapshot: Snapshot | null;
   /** Which intent is waiting for its answer, to disable its button meanwhile. */
-  pending: 'login' | 'logout' | 'toggle' | 'answer' | 'decline' | 'hangup' | null;
+  pending: 'login' | 'logout' | 'toggle' | 'answer' | 'decline' | 'hangup' | 'fix' | null;
   actionError: string | null;
 }
 
@@ -23,6 +23,7 @@ export interface PopupActions {
   answer(callId: string): Promise<void>;
   decline(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
+  fixConnection(): Promise<void>;
 }
 
 type Outcome = { ok: true } | { ok: false; error: ErrorCode; retryAfterSeconds?: number };
@@ -54,6 +55,7 @@ export function createPopupStore() {
       answer: async (callId) => void (await run('answer', () => requestBackground('answer', { callId }))),
       decline: async (callId) => void (await run('decline', () => requestBackground('decline', { callId }))),
       hangup: async (callId) => void (await run('hangup', () => requestBackground('hangup', { callId }))),
+      fixConnection: async () => void (await run('fix', () => requestBackground('fix-connection', {}))),
     };
   });
 

@@ -12,6 +12,8 @@ export interface StatusLine {
   text: string;
   detail: string | null;
   tone: Tone;
+  /** The one action that can fix it, if any. */
+  action: string | null;
 }
 
 export type CallPanel =
@@ -43,9 +45,11 @@ const TONE: Record<Snapshot['registration'], Tone> = {
 export function statusLine(s: Snapshot): StatusLine {
   const detail = s.registrationError && s.registration !== 'registered' && s.registration !== 'off' ? describeError(s.registrationError) : null;
   if (s.registration === 'off' && s.softphoneEnabled) {
-    return { text: describeRegistration('registering'), detail: null, tone: 'busy' };
+    return { text: describeRegistration('registering'), detail: null, tone: 'busy', action: null };
   }
-  return { text: describeRegistration(s.registration), detail, tone: TONE[s.registration] };
+  const action =
+    s.registration === 'mic-needed' ? 'Allow microphone' : s.registration === 'unreachable' || s.registration === 'recovering' ? 'Reconnect now' : null;
+  return { text: describeRegistration(s.registration), detail, tone: TONE[s.registration], action };
 }
 
 export function popupView(s: Snapshot, defaultServer: string, now: number = Date.now()): PopupView {

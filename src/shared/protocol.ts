@@ -25,6 +25,8 @@ export interface BackgroundApi {
   hangup: { req: { callId: string }; res: Result };
   /** The permission page says the microphone was granted (or refused). */
   'mic-result': { req: { granted: boolean }; res: Result };
+  /** "Reconnect now" / "Allow microphone": the one action that can fix the connection. */
+  'fix-connection': { req: Record<string, never>; res: Result };
   /** Audio counters of the call in progress (diagnostics, tests, the in-call view). */
   'get-call-stats': { req: Record<string, never>; res: CallStats | null };
   /** The engine's own state (diagnostics), or null when no phone engine runs. */
@@ -103,6 +105,7 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   decline: callId,
   hangup: callId,
   'mic-result': (m) => bool(m.granted),
+  'fix-connection': none,
   'get-call-stats': none,
   'get-timeline': none,
   'get-engine-state': none,

@@ -29,7 +29,14 @@ describe('popup view', () => {
   });
   it('gives the reason when calls cannot ring here', () => {
     const v = popupView(signedIn({ softphoneEnabled: true, registration: 'mic-needed', registrationError: 'mic_denied' }), '');
-    expect(v.status).toMatchObject({ text: 'Microphone access needed', tone: 'bad', detail: 'Microphone access is blocked for this extension.' });
+    expect(v.status).toMatchObject({
+      text: 'Microphone access needed',
+      tone: 'bad',
+      detail: 'Microphone access is blocked for this extension.',
+      action: 'Allow microphone',
+    });
+    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'unreachable' }), '').status.action).toBe('Reconnect now');
+    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registered' }), '').status.action).toBeNull();
   });
   it('shows the ringing call with the caller as given', () => {
     const v = popupView(signedIn({ call: { id: 'c', phase: 'ringing', remoteName: '<b>x</b>', remoteNumber: '+1', startedAt: 0, answeredAt: null, endReason: null } }), '');

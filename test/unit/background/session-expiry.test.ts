@@ -1,0 +1,90 @@
+/**
+ * Session expiry in the worker, over in-memory fakes: noticed with the
+ * softphone off (no REGISTER refresh to be refused), and held back while a call
+ * is in progress. The end-to-end side is test/e2e/session-lifecycle.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { CallHandler } from '../../../src/background/call-handler';
+import { PhoneSupervisor } from '../../../src/background/phone-supervisor';
+import { SessionController } from '../../../src/background/session-controller';
+import { SnapshotStore } from '../../../src/background/snapshot-store';
+import { initialSnapshot } from '../../../src/shared/snapshot';
+import { goodGrant } from '../../fakes/grant';
+import { fact, fakePorts } from '../../fakes/fake-ports';
+
+const PAST_EXPIRY_MS = Date.parse(goodGrant.sip.expiresAt) - 1_800_000_000_000 + 1000;
+
+function worker() {
+  const f = fakePorts(async () => ({ ok: true, grant: structuredClone(goodGrant) }));
+  const store = new SnapshotStore(f.ports, initialSnapshot(f.ports.now()));
+  const phone = new PhoneSupervisor(f.ports, store);
+  const calls = new CallHandler(f.ports, store);
+  const auth = new SessionController(f.ports, store, phone);
+  const onFact = (x: ReturnType<typeof fact>) => {
+    phone.onRegistrationFact(x);
+    calls.onCallFact(x);
+  };
+  return { ...f, store, phone, auth, onFact };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+const call = { id: 'c1', phase: 'ringing' as const, remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1, answeredAt: null };
+const refused = fact('registration-failed', { error: 'sip_auth_failed', cause: 'Forbidden', status: 403, reason: 'Credentials Expired' });
+
+describe('session expiry', () => {
+  it('the watchdog notices expiresAt with the softphone off; signing in again keeps it off', async () => {
+    const w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    expect(w.store.get()).toMatchObject({ softphoneEnabled: false, registration: 'off' });
+    w.advance(PAST_EXPIRY_MS);
+    await w.phone.watchdog();
+    expect(w.store.get()).toMatchObject({ login: 'signed-out', registration: 'session-expired', loginError: 'session_expired' });
+    expect(w.notifications.get('session')).toMatchObject({ title: 'Your session expired' });
+    expect(w.local.data.session).toBeUndefined();
+
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', softphoneEnabled: false, registration: 'off' });
+    expect(w.engine.types()).not.toContain('engine-enable');
+  });
+
+  it('during a call the expiry is held back, then handled when the call ends', async () => {
+    const w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    w.onFact(fact('call-incoming', { call }));
+    w.onFact(fact('call-phase', { callId: 'c1', phase: 'active' }));
+
+    w.onFact(refused);
+    w.advance(PAST_EXPIRY_MS);
+    await w.phone.watchdog();
+    await settle();
+    // Still signed in, so the popup keeps the call's controls; the engine is not told to stop.
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', registration: 'registered', call: { phase: 'active' } });
+    expect(w.engine.types()).not.toContain('engine-disable');
+    expect(w.notifications.has('session')).toBe(false);
+
+    w.onFact(fact('call-ended', { callId: 'c1', reason: 'remote-hangup', cause: 'BYE' }));
+    await settle();
+    await settle();
+    expect(w.store.get()).toMatchObject({ login: 'signed-out', registration: 'session-expired', call: null });
+    expect(w.engine.types()).toContain('engine-disable');
+    expect(w.notifications.get('session')).toMatchObject({ title: 'Your session expired' });
+  });
+
+  it('a credential renewed during the call cancels the held-back expiry', async () => {
+    const w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    w.onFact(fact('call-incoming', { call }));
+    w.onFact(refused);
+    await settle();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    w.onFact(fact('call-ended', { callId: 'c1', reason: 'remote-hangup', cause: 'BYE' }));
+    await settle();
+    await settle();
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', call: null });
+    expect(w.store.get().registration).not.toBe('session-expired');
+  });
+});
