@@ -20,7 +20,8 @@
  */
 import type { Page } from 'playwright-core';
 import { startLab, type Lab } from '../lab/lab';
-import { grantMicrophone, launchExtensionBrowser, type ExtensionBrowser } from '../lib/extension-browser';
+import { grantMicrophone, type ExtensionBrowser } from '../lib/extension-browser';
+import { signedInAgent } from '../lib/signed-in-agent';
 
 const smoke = process.argv.includes('--smoke');
 const SAMPLES = smoke ? 1 : 3;
@@ -51,19 +52,6 @@ async function timeUntilListed(lab: Lab, user: string): Promise<number> {
 
 async function waitListed(lab: Lab, users: string[]): Promise<void> {
   for (const u of users) await timeUntilListed(lab, u);
-}
-
-async function startExtension(lab: Lab): Promise<{ browser: ExtensionBrowser; popup: Page }> {
-  const browser = await launchExtensionBrowser();
-  const popup = await browser.context.newPage();
-  await popup.goto(`${browser.origin}/popup.html`);
-  await grantMicrophone(browser.context, popup, browser.origin);
-  await popup.getByRole('textbox', { name: 'Server' }).fill(lab.loginUrl);
-  await popup.getByRole('textbox', { name: 'Username' }).fill(EXT_USER);
-  await popup.getByLabel('Password').fill('alice-password');
-  await popup.getByRole('button', { name: 'Sign in' }).click();
-  await popup.getByRole('switch', { name: 'Softphone' }).click();
-  return { browser, popup };
 }
 
 type Ev = { t: number; who: string; type: string; id: string };
@@ -181,7 +169,7 @@ async function main(): Promise<void> {
   const lab = await startLab({ quiet: true, workDir: '.lab/bench' });
   // The extension's agent must be the only phone that can answer alice's calls.
   await lab.setRouting(EXT_USER, { forwardingEnabled: false });
-  const { browser, popup } = await startExtension(lab);
+  const { browser, popup } = await signedInAgent(lab, EXT_USER);
   const baseline = await browser.context.newPage();
   await baseline.goto(`${lab.consoleUrl}?agent=${BASELINE_USER}`);
   await baseline.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);

@@ -14,6 +14,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { startLab, type Lab } from '../lab/lab';
 import { grantMicrophone, launchExtensionBrowser } from '../lib/extension-browser';
+import { signedInAgent } from '../lib/signed-in-agent';
 
 const SETTLE_MS = 10_000;
 
@@ -63,18 +64,8 @@ function pssKb(pid: number): number {
 }
 
 async function extensionRendererKb(lab: Lab): Promise<number> {
-  const browser = await launchExtensionBrowser();
+  const { browser, popup } = await signedInAgent(lab);
   try {
-    const holder = await browser.context.newPage(); // keeps the CDP microphone grant attached
-    await grantMicrophone(browser.context, holder, browser.origin);
-    const popup = await browser.context.newPage();
-    await popup.goto(`${browser.origin}/popup.html`);
-    await popup.getByRole('textbox', { name: 'Server' }).fill(lab.loginUrl);
-    await popup.getByRole('textbox', { name: 'Username' }).fill('alice');
-    await popup.getByLabel('Password').fill('alice-password');
-    await popup.getByRole('button', { name: 'Sign in' }).click();
-    await popup.getByRole('switch', { name: 'Softphone' }).click();
-    await popup.getByText('Ready to receive calls').waitFor({ timeout: 20_000 });
     await popup.close(); // Only the worker and the offscreen document remain in the extension process.
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const ext = renderersOf(browser.userDataDir).filter((p) => p.cmdline.includes('--extension-process'));

@@ -9,7 +9,7 @@
  *   npm run build && bash scripts/netns-run.sh npx tsx scripts/bench/timer-throttling.ts [--minutes 7]
  */
 import { startLab } from '../lab/lab';
-import { grantMicrophone, launchExtensionBrowser } from '../lib/extension-browser';
+import { signedInAgent } from '../lib/signed-in-agent';
 import type { EngineState } from '../../src/shared/engine-types';
 
 const arg = process.argv.indexOf('--minutes');
@@ -17,22 +17,9 @@ const MINUTES = arg > 0 ? Number(process.argv[arg + 1]) : 7;
 
 async function main(): Promise<void> {
   const lab = await startLab({ quiet: true, workDir: `.lab/timer-soak-${process.pid}` });
-  const browser = await launchExtensionBrowser();
+  const { browser, popup } = await signedInAgent(lab);
   try {
-    // The CDP session that grants the microphone must stay attached (Chromium
-    // drops its permission overrides on detach, and the phone would then rightly
-    // unregister): it lives on a blank page that stays open.
-    const holder = await browser.context.newPage();
-    await grantMicrophone(browser.context, holder, browser.origin);
-    const popup = await browser.context.newPage();
-    await popup.goto(`${browser.origin}/popup.html`);
-    await popup.getByRole('textbox', { name: 'Server' }).fill(lab.loginUrl);
-    await popup.getByRole('textbox', { name: 'Username' }).fill('alice');
-    await popup.getByLabel('Password').fill('alice-password');
-    await popup.getByRole('button', { name: 'Sign in' }).click();
-    await popup.getByRole('switch', { name: 'Softphone' }).click();
-    await popup.getByText('Ready to receive calls').waitFor({ timeout: 20_000 });
-    // Close the popup: nothing visible of the extension stays open.
+    // The engine's state from a page opened for the purpose, then closed again.
     const state = async (): Promise<EngineState | null> => {
       const page = await browser.context.newPage();
       await page.goto(`${browser.origin}/options.html`);
@@ -40,7 +27,7 @@ async function main(): Promise<void> {
       await page.close();
       return s;
     };
-    await popup.close();
+    await popup.close(); // Nothing visible of the extension stays open.
     const start = Date.now();
     console.log(`timer soak: ${MINUTES} min, refresh period 30 s; a line per minute`);
     for (let minute = 1; minute <= MINUTES; minute++) {

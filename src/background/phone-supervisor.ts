@@ -225,7 +225,7 @@ export class PhoneSupervisor {
     if (s.registration === 'off') this.store.transition('enable');
     this.store.transition('expired', 'session_expired');
     this.store.update((cur) => ({ ...cur, login: 'signed-out', loginError: 'session_expired' }));
-    await this.reconcile('session-expired');
+    // Tell the agent first; closing the transport may wait on the server.
     await this.ports.notifier.show(SESSION_NOTICE, {
       title: 'Your session expired',
       message: 'You cannot receive calls here until you sign in again.',
@@ -233,6 +233,7 @@ export class PhoneSupervisor {
       requireInteraction: true,
       priority: 2,
     });
+    await this.reconcile('session-expired');
   }
 
   /**

@@ -274,7 +274,8 @@ describe('session expiry', () => {
     // No REGISTER refresh to be refused with the phone off: the watchdog must see expiresAt pass.
     await until('session expired', async () => (await snapshot(agent)).registration === 'session-expired', (lifetime + 20) * 1000, 200);
     console.log(`softphone off: expiry noticed ${Date.now() - expiresAt} ms after expiresAt`);
-    expect((await notifications(agent)).session).toMatchObject({ title: 'Your session expired', buttons: ['Sign in'], requireInteraction: true });
+    const note = await until('the session notification', async () => (await notifications(agent)).session, 5000);
+    expect(note).toMatchObject({ title: 'Your session expired', buttons: ['Sign in'], requireInteraction: true });
     await expect.poll(() => popup.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
     expect(await popup.getByRole('textbox', { name: 'Username' }).inputValue()).toBe(ALICE.user);
     expect(await popup.getByRole('textbox', { name: 'Server' }).inputValue()).toBe(lab.loginUrl);
@@ -346,7 +347,9 @@ describe('session expiry', () => {
     await until('session expired once the call is over', async () => (await snapshot(agent)).registration === 'session-expired', 10_000);
     console.log(`expiry handled ${Date.now() - endedAt} ms after the call ended`);
     expect((await snapshot(agent)).lastCall?.endReason).toBe('local-hangup');
-    expect((await notifications(agent)).session).toMatchObject({ title: 'Your session expired' });
+    expect(await until('the session notification', async () => (await notifications(agent)).session, 5000)).toMatchObject({
+      title: 'Your session expired',
+    });
     await until('the server dropped the binding', async () => (await lab.locations(ALICE.user)).length === 0, 15_000);
     await expect.poll(() => popup.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
     expect(await popup.getByRole('textbox', { name: 'Username' }).inputValue()).toBe(ALICE.user);

@@ -43,7 +43,7 @@ describe('session expiry', () => {
 
     await until('session expired', async () => (await snapshot(agent)).registration === 'session-expired', (LIFETIME_SECONDS + 15) * 1000);
     console.log(`session expired ${Date.now() - signedInAt} ms after sign-in (lifetime ${LIFETIME_SECONDS} s)`);
-    const note = (await notifications(agent)).session;
+    const note = await until('the session notification', async () => (await notifications(agent)).session, 5000);
     expect(note).toMatchObject({ title: 'Your session expired', buttons: ['Sign in'], requireInteraction: true });
     const badge = await (await agent.worker()).evaluate(() => chrome.action.getBadgeText({}));
     expect(badge).toBe('!');

@@ -4,28 +4,13 @@
  * is in progress. The end-to-end side is test/e2e/session-lifecycle.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { CallHandler } from '../../../src/background/call-handler';
-import { PhoneSupervisor } from '../../../src/background/phone-supervisor';
-import { SessionController } from '../../../src/background/session-controller';
-import { SnapshotStore } from '../../../src/background/snapshot-store';
-import { initialSnapshot } from '../../../src/shared/snapshot';
 import { goodGrant } from '../../fakes/grant';
-import { fact, fakePorts } from '../../fakes/fake-ports';
+import { fakeWorker } from '../../fakes/worker';
+import { fact } from '../../fakes/fake-ports';
 
 const PAST_EXPIRY_MS = Date.parse(goodGrant.sip.expiresAt) - 1_800_000_000_000 + 1000;
 
-function worker() {
-  const f = fakePorts(async () => ({ ok: true, grant: structuredClone(goodGrant) }));
-  const store = new SnapshotStore(f.ports, initialSnapshot(f.ports.now()));
-  const phone = new PhoneSupervisor(f.ports, store);
-  const calls = new CallHandler(f.ports, store);
-  const auth = new SessionController(f.ports, store, phone);
-  const onFact = (x: ReturnType<typeof fact>) => {
-    phone.onRegistrationFact(x);
-    calls.onCallFact(x);
-  };
-  return { ...f, store, phone, auth, onFact };
-}
+const worker = fakeWorker;
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 const call = { id: 'c1', phase: 'ringing' as const, remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1, answeredAt: null };

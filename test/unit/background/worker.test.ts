@@ -1,26 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CallHandler } from '../../../src/background/call-handler';
 import { PhoneSupervisor } from '../../../src/background/phone-supervisor';
 import { restoreSnapshot } from '../../../src/background/restore';
-import { SessionController } from '../../../src/background/session-controller';
 import { SnapshotStore } from '../../../src/background/snapshot-store';
-import type { LoginOutcome } from '../../../src/shared/login-contract';
-import { initialSnapshot } from '../../../src/shared/snapshot';
-import { goodGrant } from '../../fakes/grant';
-import { fact, fakePorts } from '../../fakes/fake-ports';
+import { fakeWorker } from '../../fakes/worker';
+import { fact } from '../../fakes/fake-ports';
 
-function worker(login: (s: string, u: string, p: string) => Promise<LoginOutcome> = async () => ({ ok: true, grant: structuredClone(goodGrant) })) {
-  const f = fakePorts(login);
-  const store = new SnapshotStore(f.ports, initialSnapshot(f.ports.now()));
-  const phone = new PhoneSupervisor(f.ports, store);
-  const calls = new CallHandler(f.ports, store);
-  const auth = new SessionController(f.ports, store, phone);
-  const onFact = (x: ReturnType<typeof fact>) => {
-    phone.onRegistrationFact(x);
-    calls.onCallFact(x);
-  };
-  return { ...f, store, phone, calls, auth, onFact };
-}
+const worker = fakeWorker;
 
 describe('sign-in', () => {
   it('stores the session and the SIP credential, never the password', async () => {
