@@ -185,7 +185,10 @@ export class PhoneSupervisor {
         this.store.transition('failed', fact.error);
         return;
       case 'transport':
-        if (!fact.connected && active && s.registration === 'registered') this.store.transition('lost', 'sip_transport_error');
+        // JsSIP reports "unregistered" as the socket closes; the closed socket is the real reason.
+        if (!fact.connected && active && (s.registration === 'registered' || s.registration === 'recovering' || s.registration === 'registering')) {
+          this.store.transition('lost', 'sip_transport_error');
+        }
         return;
       case 'mic':
         if (!active) return;

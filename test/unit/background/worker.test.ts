@@ -171,3 +171,15 @@ describe('worker restart', () => {
     expect(await restoreSnapshot(w.ports)).toMatchObject({ login: 'signed-out', loginError: 'session_expired', lastLogin: { username: 'alice' } });
   });
 });
+
+describe('reasons', () => {
+  it('a closed socket is named as the reason, even after JsSIP said "unregistered"', async () => {
+    const w = worker();
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    w.onFact(fact('unregistered', {}));
+    w.onFact(fact('transport', { connected: false }));
+    expect(w.store.get()).toMatchObject({ registration: 'recovering', registrationError: 'sip_transport_error' });
+  });
+});
