@@ -11,6 +11,7 @@
 import type { EngineConfig, EngineFact, EngineState } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { isExpiredCredential } from '../shared/sip-causes';
+import { whereCallsGo } from '../shared/text';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
 import { staleAfterMs, tuningFrom, type PhoneTuning } from '../shared/tuning';
@@ -231,7 +232,7 @@ export class PhoneSupervisor {
     // Tell the agent first; closing the transport may wait on the server.
     await this.ports.notifier.show(SESSION_NOTICE, {
       title: 'Your session expired',
-      message: 'You cannot receive calls here until you sign in again.',
+      message: `You cannot receive calls here until you sign in again. ${whereCallsGo(s.routing)}`,
       buttons: ['Sign in'],
       requireInteraction: true,
       priority: 2,

@@ -9,6 +9,7 @@ import { describeError, describeRegistration } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 
 const table = document.getElementById('diagnostics') as HTMLTableSectionElement;
+const signOut = document.getElementById('sign-out') as HTMLButtonElement;
 
 function row(label: string, value: string): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -41,6 +42,7 @@ let renders = 0;
 
 async function render(s: Snapshot): Promise<void> {
   const mine = ++renders;
+  signOut.hidden = s.login !== 'signed-in';
   const since = new Date(s.registrationSince).toLocaleTimeString();
   const engine = await engineRows();
   if (mine !== renders) return; // A newer snapshot is being rendered.
@@ -95,6 +97,14 @@ async function exportTimeline(): Promise<void> {
 }
 
 (document.getElementById('export') as HTMLButtonElement).addEventListener('click', () => void exportTimeline());
+
+// Sign out from here too: it unregisters and forgets the credential, like the popup's.
+signOut.addEventListener('click', () => {
+  signOut.disabled = true;
+  void requestBackground('logout', {}).finally(() => {
+    signOut.disabled = false;
+  });
+});
 onSnapshot((s) => {
   void render(s);
   void renderTimeline();

@@ -25,7 +25,7 @@ export function SignInForm({ view, onSubmit }: Props) {
       <h1>Sign in to your vPhone</h1>
       {view.expired && (
         <p class="notice bad" role="status">
-          Your session expired. Sign in again to receive calls.
+          {view.expired}
         </p>
       )}
       <label for="server">Server</label>

@@ -4,7 +4,7 @@
  */
 import type { Snapshot } from '../shared/snapshot';
 import { DEFAULT_TUNING } from '../shared/tuning';
-import { callerLabel, describeCallEnd, describeError, describeRegistration } from '../shared/text';
+import { callerLabel, describeCallEnd, describeError, describeRegistration, whereCallsGo } from '../shared/text';
 
 export type Tone = 'ok' | 'off' | 'busy' | 'bad';
 
@@ -22,7 +22,7 @@ export type CallPanel =
 
 export interface PopupView {
   screen: 'sign-in' | 'phone';
-  signIn: { server: string; username: string; error: string | null; busy: boolean; expired: boolean };
+  signIn: { server: string; username: string; error: string | null; busy: boolean; expired: string | null };
   account: { name: string; number: string; login: string } | null;
   status: StatusLine;
   softphone: { checked: boolean; disabled: boolean };
@@ -58,7 +58,10 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     username: s.lastLogin?.username ?? '',
     error: s.loginError ? describeError(s.loginError, s.retryAfterSeconds) : null,
     busy: s.login === 'signing-in',
-    expired: s.registration === 'session-expired' || s.loginError === 'session_expired',
+    expired:
+      s.registration === 'session-expired' || s.loginError === 'session_expired'
+        ? `Your session expired. Sign in again to receive calls. ${whereCallsGo(s.routing)}`
+        : null,
   };
   const account =
     s.account && s.login === 'signed-in'

@@ -6,6 +6,7 @@
 import type { CallEndReason } from './call-state';
 import type { ErrorCode } from './errors';
 import type { RegistrationState } from './registration-state';
+import type { RoutingSummary } from './snapshot';
 
 const ERROR_TEXT: Record<ErrorCode, string> = {
   invalid_credentials: 'Wrong username or password.',
@@ -62,6 +63,16 @@ const END_TEXT: Record<CallEndReason, string> = {
 
 export function describeCallEnd(reason: CallEndReason): string {
   return END_TEXT[reason];
+}
+
+/** Where a call to the agent's number goes while it cannot ring here (rules R2, R4, R5). */
+export function whereCallsGo(routing: RoutingSummary | null): string {
+  if (!routing) return 'Calls go to your other routes meanwhile.';
+  const forwarding = routing.forwardingEnabled && routing.forwardingNumber;
+  if (forwarding && routing.voicemailEnabled) return `Calls ring ${routing.forwardingNumber}, then voicemail, meanwhile.`;
+  if (forwarding) return `Calls ring ${routing.forwardingNumber} meanwhile.`;
+  if (routing.voicemailEnabled) return 'Calls go straight to voicemail meanwhile.';
+  return 'Callers cannot reach you meanwhile.';
 }
 
 /** A caller line for notifications and the popup: "Name (number)", or the number alone. */

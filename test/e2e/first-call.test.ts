@@ -175,4 +175,18 @@ describe('an agent answers calls in Chromium', () => {
     expect((await snapshot(agent)).call).toBeNull();
     await lc.hangup(callerId);
   });
+
+  it('sign out from the options page too: unregisters and forgets the credential', async () => {
+    await popup.getByRole('switch', { name: 'Softphone' }).click();
+    await ready();
+    expect((await lab.locations(BOB.user)).length).toBe(1);
+    const options = await agent.context.newPage();
+    await options.goto(`${agent.origin}/options.html`);
+    await options.getByRole('button', { name: 'Sign out' }).click();
+    await until('bob has no binding', async () => (await lab.locations(BOB.user)).length === 0, 10_000);
+    await expect.poll(() => popup.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    const stored = await (await agent.worker()).evaluate(() => chrome.storage.local.get(null));
+    expect(stored.session).toBeUndefined();
+    await options.close();
+  });
 });

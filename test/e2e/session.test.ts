@@ -51,6 +51,8 @@ describe('session expiry', () => {
     expect(await popup.getByRole('textbox', { name: 'Username' }).inputValue()).toBe(ALICE.user);
     expect(await popup.getByRole('textbox', { name: 'Server' }).inputValue()).toBe(lab.loginUrl);
     expect(await popup.textContent('body')).toContain('Your session expired');
+    // Alice's forwarding is off for this test: the popup says where calls go meanwhile.
+    expect(await popup.getByRole('status').first().textContent()).toContain('Calls go straight to voicemail meanwhile.');
     await until('the server dropped the binding', async () => (await lab.locations(ALICE.user)).length === 0, 10_000);
 
     const placedAt = Date.now();

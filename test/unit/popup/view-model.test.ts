@@ -48,6 +48,13 @@ describe('popup view', () => {
     expect(popupView(s, '', endsAt - 60 * 60_000).renew).toBeNull();
     expect(popupView(s, '', endsAt - 5 * 60_000).renew).toEqual({ endsAt, server: 'http://127.0.0.1:8787', username: 'alice' });
   });
+  it('after expiry, says where calls go meanwhile', () => {
+    const routing = { forwardingNumber: '+15550109001', forwardingEnabled: true, voicemailEnabled: true, ringTimeoutSeconds: 28 };
+    const v = popupView({ ...initialSnapshot(0), registration: 'session-expired', routing }, '');
+    expect(v.signIn.expired).toBe('Your session expired. Sign in again to receive calls. Calls ring +15550109001, then voicemail, meanwhile.');
+    const none = popupView({ ...initialSnapshot(0), loginError: 'session_expired', routing: { ...routing, forwardingEnabled: false } }, '');
+    expect(none.signIn.expired).toContain('Calls go straight to voicemail meanwhile.');
+  });
   it('formats durations', () => {
     expect(formatDuration(65_400)).toBe('1:05');
     expect(formatDuration(-5)).toBe('0:00');
