@@ -86,12 +86,12 @@ export class CallHandler {
     });
   }
 
+  /**
+   * Decline and Hang up are one engine command: it answers 486 while the call
+   * rings (so the fork's other legs go on) and sends BYE once it is answered.
+   */
   decline(callId: string): Promise<Result> {
-    return this.queue.run(async () => {
-      const call = this.store.get().call;
-      if (call?.id !== callId) return fail('no_such_call');
-      return this.ports.engine.request('engine-decline', { callId });
-    });
+    return this.hangup(callId);
   }
 
   hangup(callId: string): Promise<Result> {

@@ -43,8 +43,6 @@ serve('offscreen', (msg, sender) => {
       return engine.disable();
     case 'engine-answer':
       return engine.answer(msg.callId);
-    case 'engine-decline':
-      return engine.decline(msg.callId);
     case 'engine-hangup':
       return engine.hangup(msg.callId);
     case 'engine-state':

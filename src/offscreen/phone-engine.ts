@@ -8,35 +8,23 @@
  * worker does not have (DESIGN section 3).
  */
 import { UA } from 'jssip';
-import type { RTCSession } from 'jssip/lib/RTCSession';
-import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
-import { endReasonFor, isAnsweredElsewhere, type CallPhase } from '../shared/call-state';
-import { sanitizeDisplayName, sanitizeNumber } from '../shared/caller-id';
-import type { CallStats, EngineCall, EngineConfig, EngineFact, EngineRegistration, EngineState, MicStatus } from '../shared/engine-types';
+import type { CallEndReason, CallPhase } from '../shared/call-state';
+import type { CallStats, EngineConfig, EngineFact, EngineRegistration, EngineState, MicStatus } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { registrationErrorFor } from '../shared/sip-causes';
-import { audioStats } from './call-stats';
-import { acquireMicrophone, micPermission, releaseStream, type MicResult } from './microphone';
+import { IncomingCall, type CallEvents } from './incoming-call';
+import { acquireMicrophone, micPermission, releaseStream } from './microphone';
 import { ObservedSocket } from './observed-socket';
 import { RegistrationKeeper } from './registration-keeper';
 import { Ringtone } from './ringtone';
 
 const log = createLogger('engine');
 
-/** Answering never waits for a slow ICE gathering (a STUN server that never answers). */
-const ICE_GATHERING_CAP_MS = 300;
 /** How long disable() waits for the un-REGISTER's answer before closing anyway. */
 const UNREGISTER_WAIT_MS = 2000;
-
-interface ActiveCall {
-  view: EngineCall;
-  session: RTCSession;
-  /** The microphone, taken while ringing so Answer does not wait for it. */
-  mic: Promise<MicResult>;
-  declinedLocally: boolean;
-}
 
 export type FactSink = (fact: EngineFact) => void;
 
@@ -49,7 +37,17 @@ export class PhoneEngine {
   private sockets: ObservedSocket[] = [];
   private readonly keeper: RegistrationKeeper;
   private mic: MicStatus = 'unknown';
-  private call: ActiveCall | null = null;
+  private call: IncomingCall | null = null;
+  /** A configuration change that needs a new UA, held back during a call. */
+  private restartAfterCall = false;
+  private readonly callEvents: CallEvents = {
+    phase: (call, phase) => this.onCallPhase(call, phase),
+    ended: (call, reason, cause) => this.onCallEnded(call, reason, cause),
+    remoteAudio: (stream) => {
+      this.remoteAudio.srcObject = stream;
+      this.remoteAudio.play().catch((err: unknown) => log.warn('remote audio did not start', err));
+    },
+  };
   private readonly ringtone = new Ringtone();
   private readonly remoteAudio = new Audio();
 
@@ -120,7 +118,10 @@ export class PhoneEngine {
       this.ua.set('password', config.password);
       return ok;
     }
-    if (this.call) return ok; // Applied when the call ends (see endCall).
+    if (this.call) {
+      this.restartAfterCall = true; // Applied when the call ends (onCallEnded).
+      return ok;
+    }
     this.restartUa();
     return ok;
   }
@@ -278,124 +279,67 @@ export class PhoneEngine {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    const view: EngineCall = {
-      id: session.id,
-      phase: 'ringing',
-      remoteName: sanitizeDisplayName(request.from.display_name),
-      remoteNumber: sanitizeNumber(request.from.uri.user),
-      startedAt: this.now(),
-      answeredAt: null,
-    };
-    // Tell the worker first (its notification takes the longest), then ring,
-    // then take the microphone so that Answer does not wait for it.
-    this.report({ kind: 'call-incoming', at: this.now(), call: { ...view } });
-    const ringing = this.ringtone.start();
-    const call: ActiveCall = { view, session, mic: acquireMicrophone(), declinedLocally: false };
+    const call = new IncomingCall(session, request, this.callEvents, this.now);
     this.call = call;
-
-    session.on('peerconnection', ({ peerconnection }) => {
-      peerconnection.addEventListener('track', (ev: RTCTrackEvent) => {
-        this.remoteAudio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
-        this.remoteAudio.play().catch((err: unknown) => log.warn('remote audio did not start', err));
-      });
-    });
-    session.on('confirmed', () => this.setPhase(call, 'active'));
-    session.on('ended', (e) => this.endCall(call, e.originator, e.cause, e.message));
-    session.on('failed', (e) => this.endCall(call, e.originator, e.cause, e.message));
-
-    ringing
+    // Tell the worker first (its notification takes the longest), then ring;
+    // the call has already started taking the microphone for a fast Answer.
+    this.report({ kind: 'call-incoming', at: this.now(), call: { ...call.view } });
+    this.ringtone
+      .start()
       .then(() => {
-        if (this.call === call && call.view.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: view.id });
+        if (this.call === call && call.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: call.id });
       })
       .catch((err: unknown) => log.warn('ringtone did not start', err));
   }
 
   async answer(callId: string): Promise<Result> {
-    const call = this.call;
-    if (!call || call.view.id !== callId) return fail('no_such_call');
-    if (call.view.phase !== 'ringing') return ok;
+    const call = this.callWithId(callId);
+    if (!call) return fail('no_such_call');
+    if (call.phase !== 'ringing') return ok;
     // Re-check the grant: it may have been revoked since the phone was enabled.
     const permission = await micPermission();
     if (permission === 'denied' || permission === 'prompt') {
       this.setMic(permission);
       return fail(permission === 'denied' ? 'mic_denied' : 'mic_not_granted');
     }
-    let mic = await call.mic;
-    if (!mic.ok) {
-      call.mic = acquireMicrophone();
-      mic = await call.mic;
-      if (!mic.ok) return fail(mic.error);
-    }
-    if (this.call !== call || call.view.phase !== 'ringing') return fail('no_such_call');
-    this.ringtone.stop();
-    this.setPhase(call, 'answering');
-    let capped = false;
-    call.session.on('icecandidate', ({ ready }) => {
-      if (capped) return;
-      capped = true;
-      setTimeout(ready, ICE_GATHERING_CAP_MS);
-    });
-    try {
-      call.session.answer({
-        mediaStream: mic.stream,
-        pcConfig: { iceServers: this.config?.iceServers ?? [] },
-        mediaConstraints: { audio: true, video: false },
-      });
-    } catch (err) {
-      log.error('answer failed', err);
-      return fail('call_failed');
-    }
-    return ok;
+    return call.answer(this.config?.iceServers ?? []);
   }
 
-  decline(callId: string): Result {
-    const call = this.call;
-    if (!call || call.view.id !== callId) return fail('no_such_call');
-    if (call.view.phase !== 'ringing') return this.hangup(callId);
-    call.declinedLocally = true;
-    // 486, not 6xx: a 6xx would cancel every branch, the forwarding leg included.
-    call.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
-    return ok;
-  }
-
+  /** Decline while ringing, hang up otherwise: both are "end this call" for the agent. */
   hangup(callId: string): Result {
-    const call = this.call;
-    if (!call || call.view.id !== callId) return fail('no_such_call');
-    if (call.view.phase === 'ringing') return this.decline(callId);
-    call.session.terminate();
+    const call = this.callWithId(callId);
+    if (!call) return fail('no_such_call');
+    call.hangUpOrDecline();
     return ok;
   }
 
   async stats(): Promise<CallStats | null> {
-    const pc = this.call?.session.connection;
-    return pc ? audioStats(pc) : null;
+    return this.call ? this.call.stats() : null;
   }
 
-  private setPhase(call: ActiveCall, phase: CallPhase): void {
-    if (call.view.phase === phase) return;
-    call.view.phase = phase;
-    if (phase === 'active') call.view.answeredAt = this.now();
-    this.report({ kind: 'call-phase', at: this.now(), callId: call.view.id, phase });
+  private callWithId(callId: string): IncomingCall | null {
+    return this.call?.id === callId ? this.call : null;
   }
 
-  private endCall(call: ActiveCall, originator: string, cause: string, message: IncomingRequest | IncomingResponse | null): void {
+  private onCallPhase(call: IncomingCall, phase: CallPhase): void {
+    if (phase === 'answering') this.ringtone.stop();
+    this.report({ kind: 'call-phase', at: this.now(), callId: call.id, phase });
+  }
+
+  private onCallEnded(call: IncomingCall, reason: CallEndReason, cause: string): void {
     if (this.call !== call) return;
     this.call = null;
     this.ringtone.stop();
     this.remoteAudio.srcObject = null;
-    void call.mic.then((mic) => mic.ok && releaseStream(mic.stream));
-    const cancel = message && 'method' in message && message.method === 'CANCEL' ? message : null;
-    const reason = endReasonFor({
-      originator: originator === 'local' || originator === 'remote' ? originator : 'system',
-      phaseWhenEnded: call.view.phase,
-      cause,
-      answeredElsewhere: cancel !== null && isAnsweredElsewhere(cancel.getHeader('Reason')),
-      declinedLocally: call.declinedLocally,
-    });
-    call.view.phase = 'ended';
-    this.report({ kind: 'call-ended', at: this.now(), callId: call.view.id, reason, cause });
-    if (!this.enabled) void this.stopUa();
-    else this.keeper.tick(); // Runs a recovery that was held back during the call.
+    this.report({ kind: 'call-ended', at: this.now(), callId: call.id, reason, cause });
+    if (!this.enabled) {
+      void this.stopUa();
+    } else if (this.restartAfterCall) {
+      this.restartAfterCall = false;
+      this.restartUa();
+    } else {
+      this.keeper.tick(); // Runs a recovery that was held back during the call.
+    }
   }
 
   private setMic(status: MicStatus): void {

@@ -43,7 +43,7 @@ export interface OffscreenApi {
   'engine-enable': { req: Record<string, never>; res: Result };
   'engine-disable': { req: Record<string, never>; res: Result };
   'engine-answer': { req: { callId: string }; res: Result };
-  'engine-decline': { req: { callId: string }; res: Result };
+  /** Ends the call: 486 Busy Here while it rings, BYE once answered. */
   'engine-hangup': { req: { callId: string }; res: Result };
   'engine-state': { req: Record<string, never>; res: EngineState };
   'engine-recover': { req: Record<string, never>; res: Result };
@@ -117,7 +117,6 @@ const offscreenChecks: Record<TypeOf<'offscreen'>, Check> = {
   'engine-enable': none,
   'engine-disable': none,
   'engine-answer': callId,
-  'engine-decline': callId,
   'engine-hangup': callId,
   'engine-state': none,
   'engine-recover': none,
