@@ -7,7 +7,7 @@ import { createLogger } from '../shared/logger';
 import { initialSnapshot } from '../shared/snapshot';
 import { broadcast, serve } from '../platform/messaging';
 import { localArea, onLocalChange, sessionArea } from '../platform/storage';
-import { showNotification, clearNotification, onNotificationButton, onNotificationClicked, onNotificationClosed, shownNotifications } from '../platform/notifications';
+import { showNotification, clearNotification, onNotificationButton, onNotificationClicked, forgetDismissedNotifications, shownNotifications } from '../platform/notifications';
 import { setBadge, tryOpenPopup } from '../platform/action';
 import { ensureAlarm, onAlarm } from '../platform/alarms';
 import { openExtensionTab } from '../platform/tabs';
@@ -80,7 +80,7 @@ onNotificationButton((id, index) => {
 });
 // The body of a notification: open the popup, where the agent can act on it.
 onNotificationClicked(() => void tryOpenPopup());
-onNotificationClosed(() => undefined);
+forgetDismissedNotifications();
 onAlarm((name) => {
   if (name === WATCHDOG_ALARM) void ready.then(async () => {
     await phone.watchdog();

@@ -62,7 +62,7 @@ export class SnapshotStore {
     });
   }
 
-  /** Waits for pending storage writes (tests, and before a reload). */
+  /** Waits for pending storage writes (the unit tests use it). */
   flush(): Promise<void> {
     return this.persisting;
   }

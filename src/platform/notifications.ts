@@ -71,9 +71,7 @@ export function onNotificationClicked(listener: (id: string) => void): void {
   browser.notifications.onClicked.addListener(listener);
 }
 
-export function onNotificationClosed(listener: (id: string) => void): void {
-  browser.notifications.onClosed.addListener((id) => {
-    shownNotifications.delete(id);
-    listener(id);
-  });
+/** Keeps `shownNotifications` true when the agent dismisses a notification. Call once, at start. */
+export function forgetDismissedNotifications(): void {
+  browser.notifications.onClosed.addListener((id) => shownNotifications.delete(id));
 }
