@@ -14,7 +14,6 @@
  * Exits 1 with the failing step's name when anything does not happen, including
  * audio that does not flow both ways.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,9 @@ import type { LabConsoleApi, LabEvent } from './lab/console/api';
 import { startLab, type Lab } from './lab/lab';
 import { grantMicrophone, launchExtensionBrowser, type ExtensionBrowser } from './lib/extension-browser';
 import type { Snapshot } from '../src/shared/snapshot';
+import { networkInterfaces } from './lib/netns';
+import { sleep, until as untilOrThrow } from './lib/until';
+import { processesMentioning } from './lib/procfs';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** Its own work dir, so a demo never shares Kamailio's config or ctl socket with a test run. */
@@ -107,20 +109,9 @@ async function screenshot(name: string): Promise<void> {
 
 // ---- waiting ----------------------------------------------------------------
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` gives a truthy value; the error names what was awaited and the last value seen. */
-async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = STEP_TIMEOUT_MS): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await check();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (last seen: ${JSON.stringify(last)})`);
-    await sleep(100);
-  }
+/** Polls until `check` gives a truthy value, bounded by a step's timeout. */
+function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = STEP_TIMEOUT_MS): Promise<NonNullable<T>> {
+  return untilOrThrow(what, check, timeoutMs);
 }
 
 // ---- the extension and the console --------------------------------------------
@@ -162,20 +153,6 @@ function waitForEvent(page: Page, what: string, match: (e: LabEvent) => boolean)
 
 // ---- clean-up -------------------------------------------------------------------
 
-/** Processes whose command line mentions `needle` (this namespace shares /proc with the host). */
-function processesMentioning(needle: string): { pid: number; cmd: string }[] {
-  const found: { pid: number; cmd: string }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      if (cmd.includes(needle)) found.push({ pid: Number(entry), cmd });
-    } catch {
-      // ended while we looked
-    }
-  }
-  return found;
-}
 
 /** Closes the browser and stops the lab (once, whoever asks first); returns what went wrong. */
 function cleanUp(): Promise<string[]> {
@@ -192,8 +169,8 @@ async function closeEverything(): Promise<string[]> {
   if (lab) await lab.stop().catch((error: unknown) => problems.push(`stopping the lab: ${String(error)}`));
   // Every Kamailio of this demo runs with -f <WORK_DIR>/kamailio.cfg, every Chromium with its profile dir.
   const leftovers = [...processesMentioning(join(WORK_DIR, 'kamailio.cfg')), ...(profile ? processesMentioning(profile) : [])];
-  for (const { pid, cmd } of leftovers) {
-    problems.push(`process left behind, killed: ${pid} ${cmd.slice(0, 100)}`);
+  for (const { pid, cmdline } of leftovers) {
+    problems.push(`process left behind, killed: ${pid} ${cmdline.slice(0, 100)}`);
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -402,8 +379,8 @@ async function main(): Promise<void> {
     line(`demo: unknown argument ${unknown.join(' ')}; usage: npx tsx scripts/demo.ts [--headless]`);
     process.exit(2);
   }
-  // netns-run.sh sets NETNS_RUN_MODE: headless runs are meant to stay on loopback (DESIGN.md §6).
-  if (headless && !process.env['NETNS_RUN_MODE']) {
+  // Headless runs stay on loopback (DESIGN.md §6): the namespace must have only `lo`.
+  if (headless && networkInterfaces().join() !== 'lo') {
     line('demo: --headless runs inside a private network namespace: use `npm start`, or `bash scripts/netns-run.sh npx tsx scripts/demo.ts --headless`');
     process.exit(2);
   }

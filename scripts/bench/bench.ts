@@ -22,6 +22,8 @@ import type { Page } from 'playwright-core';
 import { startLab, type Lab } from '../lab/lab';
 import { grantMicrophone, type ExtensionBrowser } from '../lib/extension-browser';
 import { signedInAgent } from '../lib/signed-in-agent';
+import { assertLoopbackOnly } from '../lib/netns';
+import { until } from '../lib/until';
 
 const smoke = process.argv.includes('--smoke');
 const SAMPLES = smoke ? 1 : 3;
@@ -61,18 +63,8 @@ async function events(page: Page): Promise<Ev[]> {
   return page.evaluate(() => (window as unknown as { lab: { events: Ev[] } }).lab.events.map((e) => ({ ...e })));
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function timelineAfter(popup: Page, event: string, t0: number): Promise<number> {
-  return waitFor(event, async () => {
+  return until(event, async () => {
     const entries = (await popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-timeline' }))) as TimelineEntry[];
     return entries.find((e) => e.event === event && e.at >= t0)?.at;
   });
@@ -84,13 +76,13 @@ async function place(consolePage: Page, number: string): Promise<{ t0: number; i
     (n) => (window as unknown as { lab: { call(n: string, o: object): string } }).lab.call(n, { displayName: 'Bench' }),
     number,
   );
-  const sending = await waitFor('INVITE sent', async () => (await events(consolePage)).find((e) => e.id === id && e.type === 'sending'));
+  const sending = await until('INVITE sent', async () => (await events(consolePage)).find((e) => e.id === id && e.type === 'sending'));
   return { t0: sending.t, id };
 }
 
 async function callOver(consolePage: Page, id: string): Promise<void> {
   await consolePage.evaluate((i) => (window as unknown as { lab: { hangup(i: string): void } }).lab.hangup(i), id);
-  await waitFor('call end', async () => ((await events(consolePage)).some((e) => e.id === id && (e.type === 'ended' || e.type === 'failed')) ? true : undefined));
+  await until('call end', async () => (await events(consolePage)).some((e) => e.id === id && (e.type === 'ended' || e.type === 'failed')));
   await new Promise((r) => setTimeout(r, 300));
 }
 
@@ -121,7 +113,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
       (document.querySelector('button.answer') as HTMLButtonElement).click();
       return t;
     });
-    const confirmed = await waitFor('caller confirmed', async () => (await events(consolePage)).find((e) => e.id === ext.id && e.type === 'confirmed'));
+    const confirmed = await until('caller confirmed', async () => (await events(consolePage)).find((e) => e.id === ext.id && e.type === 'confirmed'));
     r['Answer → caller confirmed'].ext.push(confirmed.t - t1);
     await callOver(consolePage, ext.id);
 
@@ -135,7 +127,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
 
     // The plain JsSIP page: INVITE → its `incoming` event, and its answer.
     const base = await place(consolePage, '+15550001002');
-    const incoming = await waitFor('baseline incoming', async () => (await events(baseline)).find((e) => e.type === 'incoming' && e.t >= base.t0));
+    const incoming = await until('baseline incoming', async () => (await events(baseline)).find((e) => e.type === 'incoming' && e.t >= base.t0));
     for (const key of ['INVITE → engine sees the call', 'INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)'] as const) {
       r[key].base.push(incoming.t - base.t0);
     }
@@ -144,7 +136,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
       (window as unknown as { lab: { answer(): string | null } }).lab.answer();
       return t;
     });
-    const baseConfirmed = await waitFor('baseline confirmed', async () => (await events(consolePage)).find((e) => e.id === base.id && e.type === 'confirmed'));
+    const baseConfirmed = await until('baseline confirmed', async () => (await events(consolePage)).find((e) => e.id === base.id && e.type === 'confirmed'));
     r['Answer → caller confirmed'].base.push(baseConfirmed.t - t2);
     await callOver(consolePage, base.id);
   }
@@ -165,6 +157,7 @@ function report(title: string, results: Record<string, { ext: number[]; base: nu
 }
 
 async function main(): Promise<void> {
+  assertLoopbackOnly();
   // Its own work dir: the bench may run beside the tests, each in its own namespace.
   const lab = await startLab({ quiet: true, workDir: '.lab/bench' });
   // The extension's agent must be the only phone that can answer alice's calls.

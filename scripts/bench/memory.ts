@@ -10,34 +10,15 @@
  *
  *   npm run build && bash scripts/netns-run.sh npx tsx scripts/bench/memory.ts
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { startLab, type Lab } from '../lab/lab';
 import { grantMicrophone, launchExtensionBrowser } from '../lib/extension-browser';
 import { signedInAgent } from '../lib/signed-in-agent';
+import { assertLoopbackOnly } from '../lib/netns';
+import { processes, type Proc } from '../lib/procfs';
 
 const SETTLE_MS = 10_000;
-
-interface Proc {
-  pid: number;
-  ppid: number;
-  cmdline: string;
-}
-
-function processes(): Proc[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        const cmdline = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
-        return [{ pid: Number(d), ppid, cmdline }];
-      } catch {
-        return []; // The process ended while we looked.
-      }
-    });
-}
 
 /** Renderer processes under the browser whose user-data-dir is `profile`. */
 function renderersOf(profile: string): Proc[] {
@@ -93,6 +74,7 @@ async function plainPageRendererKb(lab: Lab): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  assertLoopbackOnly();
   const lab = await startLab({ quiet: true, workDir: `.lab/memory-${process.pid}` });
   try {
     const ext = await extensionRendererKb(lab);

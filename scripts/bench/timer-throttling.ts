@@ -11,11 +11,13 @@
 import { startLab } from '../lab/lab';
 import { signedInAgent } from '../lib/signed-in-agent';
 import type { EngineState } from '../../src/shared/engine-types';
+import { assertLoopbackOnly } from '../lib/netns';
 
 const arg = process.argv.indexOf('--minutes');
 const MINUTES = arg > 0 ? Number(process.argv[arg + 1]) : 7;
 
 async function main(): Promise<void> {
+  assertLoopbackOnly();
   const lab = await startLab({ quiet: true, workDir: `.lab/timer-soak-${process.pid}` });
   const { browser, popup } = await signedInAgent(lab);
   try {

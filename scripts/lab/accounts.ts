@@ -2,13 +2,10 @@
  * The lab's accounts and their routing settings: the provider's source of
  * truth that both the login API and Kamailio's routing read (DESIGN.md §2, §5).
  */
+import type { RoutingSummary } from '../../src/shared/snapshot';
 
-export interface Routing {
-  forwardingNumber: string | null;
-  forwardingEnabled: boolean;
-  voicemailEnabled: boolean;
-  ringTimeoutSeconds: number;
-}
+/** An account's routing, as the login contract returns it (DESIGN.md §5). */
+export type Routing = RoutingSummary;
 
 export type RoutingPatch = Partial<Routing>;
 

@@ -2,6 +2,7 @@
 import type { AccountDirectory } from './accounts';
 import { issueSipCredential } from './credentials';
 import type { LoginThrottle } from './login-throttle';
+import type { LoginGrant } from '../../src/shared/login-contract';
 
 export interface ServiceState {
   readonly directory: AccountDirectory;
@@ -13,16 +14,8 @@ export interface ServiceState {
   sessionLifetimeSeconds: number;
 }
 
-/** The `sip` block of the login response (DESIGN.md §5). */
-export interface SipConfig {
-  wsUris: string[];
-  uri: string;
-  authorizationUser: string;
-  password: string;
-  displayName: string;
-  expiresAt: string;
-  iceServers: never[];
-}
+/** The `sip` block of the login response: the contract the extension validates (DESIGN.md §5). */
+export type SipConfig = LoginGrant['sip'];
 
 export function sipConfig(state: ServiceState, user: string, displayName: string, lifetimeSeconds: number): SipConfig {
   const credential = issueSipCredential(state.secret, user, lifetimeSeconds);

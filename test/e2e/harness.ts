@@ -7,10 +7,12 @@
 import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { startLab, type Lab, type LabOptions } from '../../scripts/lab/lab';
+import { until } from '../../scripts/lib/until';
 import { grantMicrophone as grantMicrophoneTo, launchExtensionBrowser, type ExtensionBrowser } from '../../scripts/lib/extension-browser';
 import type { Snapshot } from '../../src/shared/snapshot';
 
 export { DIST } from '../../scripts/lib/extension-browser';
+export { until };
 
 export interface Agent extends ExtensionBrowser {
   /** The popup page, opened in a tab (Playwright cannot click the toolbar button). */
@@ -83,17 +85,6 @@ export async function clickNotificationButton(agent: Agent, id: string, buttonIn
   );
 }
 
-/** Polls until `check` returns a truthy value; the error says what was awaited. */
-export async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000, everyMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await check();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** Lab console events as the console page records them. */
 export interface ConsoleEvent {

@@ -1,5 +1,4 @@
 /** Drives the lab console pages (window.lab) from playwright, for the lab's smoke test. */
-import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { LabAgentApi, LabConsoleApi, LabEvent } from '../../scripts/lab/console/api';
@@ -8,19 +7,6 @@ export type ConsoleWindow = { lab: LabConsoleApi };
 export type AgentWindow = { lab: LabAgentApi };
 export type EventMatch = Partial<Pick<LabEvent, 'who' | 'type' | 'id' | 'status' | 'detail'>>;
 
-/** Chromium gathers every host address for ICE: refuse to run outside the lab's namespace. */
-export function assertLoopbackOnly(): void {
-  // /proc/self/net follows this process's network namespace, and lists
-  // interfaces that have no address too.
-  const names = readFileSync('/proc/self/net/dev', 'utf8')
-    .split('\n')
-    .slice(2)
-    .map((line) => line.split(':')[0]?.trim())
-    .filter((name): name is string => Boolean(name));
-  if (names.join() !== 'lo') {
-    throw new Error(`network interfaces ${names.join(', ')} present: run via bash scripts/netns-run.sh`);
-  }
-}
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

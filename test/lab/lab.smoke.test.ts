@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../scripts/lab/lab';
+import { assertLoopbackOnly } from '../../scripts/lib/netns';
 import {
-  assertLoopbackOnly,
   eventsSince,
   expectTwoWayAudio,
   hangup,

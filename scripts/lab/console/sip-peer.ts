@@ -2,15 +2,10 @@
 import { UA, WebSocketInterface } from 'jssip';
 import type { PeerName } from './api';
 import type { EventLog } from './event-log';
+import type { LoginGrant } from '../../../src/shared/login-contract';
 
 /** The `sip` block the login service hands out (DESIGN.md §5). */
-interface SipConfig {
-  wsUris: string[];
-  uri: string;
-  authorizationUser: string;
-  password: string;
-  displayName: string;
-}
+type SipConfig = LoginGrant['sip'];
 
 export class SipPeer {
   readonly ua: UA;
