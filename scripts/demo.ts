@@ -116,12 +116,15 @@ function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = STEP_TI
 
 // ---- the extension and the console --------------------------------------------
 
-function sendToWorker<T>(page: Page, message: { type: string }): Promise<T> {
+function sendToWorker<T>(page: Page, message: { type: string; callId?: string }): Promise<T> {
   return page.evaluate((m) => chrome.runtime.sendMessage({ target: 'background', ...m }), message) as Promise<T>;
 }
 
 const snapshot = (page: Page) => sendToWorker<Snapshot>(page, { type: 'get-snapshot' });
-const extensionAudio = (page: Page) => sendToWorker<AudioBytes | null>(page, { type: 'get-call-stats' });
+async function extensionAudio(page: Page): Promise<AudioBytes | null> {
+  const call = (await snapshot(page)).calls[0];
+  return call ? sendToWorker<AudioBytes | null>(page, { type: 'get-call-stats', callId: call.id }) : null;
+}
 
 async function statusText(page: Page): Promise<string> {
   return ((await page.getByRole('status').textContent()) ?? '').trim();
@@ -340,7 +343,7 @@ async function demo(): Promise<void> {
     async () => {
       await page.getByRole('button', { name: 'Hang up' }).click();
       await waitForEvent(lc, "the caller's 'ended'", (e) => e.who === 'caller' && e.id === callerId && e.type === 'ended');
-      await until('the extension to have no call', async () => (await snapshot(page)).call === null);
+      await until('the extension to have no call', async () => (await snapshot(page)).calls.length === 0);
       await waitForStatus(page, 'Ready to receive calls');
       return ((await page.locator('.last-call').textContent()) ?? '').trim();
     },

@@ -3,7 +3,7 @@
  * "ready", "off", "working on it", "cannot receive calls" and "signed out or
  * expired" apart without opening anything.
  */
-import type { Snapshot } from '../shared/snapshot';
+import { hasLiveCall, liveCalls, ringingCall, type Snapshot } from '../shared/snapshot';
 import { describeRegistration } from '../shared/text';
 
 export interface BadgeSpec {
@@ -22,8 +22,11 @@ export function badgeFor(s: Snapshot): BadgeSpec {
   const who = s.account ? `${s.account.name} · ${s.account.vPhoneNumber}` : '';
   const title = (line: string) => (who ? `vPhone — ${who}\n${line}` : `vPhone — ${line}`);
 
-  if (s.call && s.call.phase === 'ringing') return { text: 'RING', color: BLUE, title: title('Incoming call') };
-  if (s.call && s.call.phase !== 'ended') return { text: 'CALL', color: BLUE, title: title('On a call') };
+  const ringing = ringingCall(s);
+  if (ringing) return { text: 'RING', color: BLUE, title: title(hasLiveCall(s) ? 'Call waiting' : 'Incoming call') };
+  const live = liveCalls(s);
+  if (live.length > 1) return { text: 'CALL', color: BLUE, title: title(`${live.length} calls, one on hold`) };
+  if (live.length === 1) return { text: 'CALL', color: BLUE, title: title(live[0]?.held ? 'On a call, on hold' : 'On a call') };
   if (s.registration === 'session-expired') return { text: '!', color: RED, title: title(describeRegistration('session-expired')) };
   if (s.login !== 'signed-in') return { text: '', color: GREY, title: title('Signed out') };
 

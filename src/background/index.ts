@@ -44,9 +44,9 @@ const ports: Ports = {
 };
 
 const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
-const phone = new PhoneSupervisor(ports, store);
 const timeline = new Timeline(ports.local);
 const calls = new CallHandler(ports, store, (_callId, at) => timeline.add({ at, event: 'call-notified', detail: '' }));
+const phone = new PhoneSupervisor(ports, store, (engineCalls) => calls.resync(engineCalls));
 const session = new SessionController(ports, store, phone);
 const notices = new ConnectionNotices(ports, () => store.get(), async () => (await phone.tuning()).graceSeconds * 1000);
 
@@ -89,10 +89,12 @@ onAlarm((name) => {
 });
 onCommand((command) => {
   void ready.then(() => {
-    const callId = calls.ringingCallId();
-    if (!callId) return;
-    if (command === 'answer-call') void calls.answer(callId);
-    if (command === 'decline-call') void calls.decline(callId);
+    if (command === 'toggle-softphone') {
+      const s = store.get();
+      if (s.login === 'signed-in') void phone.setEnabled(!s.softphoneEnabled);
+      return;
+    }
+    calls.onCommand(command);
   });
 });
 onLocalChange('tuning', () => void armWatchdog());

@@ -8,7 +8,8 @@
  * the engine run one at a time (SerialQueue), so a toggle during sign-in or a
  * watchdog tick during a user action cannot interleave.
  */
-import type { EngineConfig, EngineFact, EngineState } from '../shared/engine-types';
+import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineConfig, type EngineFact, type EngineState } from '../shared/engine-types';
+import { hasAnyCall } from '../shared/snapshot';
 import { fail, ok, type Result } from '../shared/errors';
 import { isExpiredCredential } from '../shared/sip-causes';
 import { whereCallsGo } from '../shared/text';
@@ -26,7 +27,7 @@ export const SESSION_NOTICE = 'session';
 const FRESH_CHECK_INTERVAL_MS = 5000;
 export const SESSION_WARNING_NOTICE = 'session-warning';
 
-export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning): EngineConfig {
+export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning, calls: CallPreferences = DEFAULT_CALL_PREFERENCES): EngineConfig {
   return {
     wsUris: session.sip.wsUris,
     uri: session.sip.uri,
@@ -40,6 +41,7 @@ export function engineConfigFor(session: StoredSession, identity: PhoneIdentity,
     refreshSeconds: tuning.refreshSeconds,
     registerDeadlineMs: tuning.registerDeadlineMs,
     connectTimeoutMs: tuning.connectTimeoutMs,
+    calls,
   };
 }
 
@@ -56,9 +58,11 @@ export class PhoneSupervisor {
   constructor(
     private readonly ports: Ports,
     private readonly store: SnapshotStore,
+    /** The engine's calls after a resync (the CallHandler adopts them). */
+    private readonly onEngineCalls: (calls: EngineState['calls']) => void = () => undefined,
   ) {
     store.onChange((next, prev) => {
-      if (!prev.call || next.call || this.expiryAfterCall === null) return;
+      if (!hasAnyCall(prev) || hasAnyCall(next) || this.expiryAfterCall === null) return;
       const why = this.expiryAfterCall;
       this.expiryAfterCall = null;
       void Promise.resolve().then(() => this.expireSession(`${why} (during a call, now over)`));
@@ -107,7 +111,7 @@ export class PhoneSupervisor {
 
     if (!engine || engine.configuredFor !== session.sip.authorizationUser) {
       const configured = await this.ports.engine.request('engine-configure', {
-        config: engineConfigFor(session, await this.identity(), await this.tuning()),
+        config: await this.engineConfig(session),
       });
       if (!configured.ok) return this.failed(configured.error);
     }
@@ -142,12 +146,25 @@ export class PhoneSupervisor {
       if (s.registration === 'off') this.store.transition('enable');
       this.store.transition('registered');
     }
-    if (engine.call) {
-      const call = engine.call;
-      this.store.update((s) => (s.call?.id === call.id && s.call.phase === call.phase ? s : { ...s, call: { ...call, endReason: null } }));
-    } else if (this.store.get().call) {
-      this.store.update((s) => ({ ...s, call: null }));
-    }
+    this.onEngineCalls(engine.calls);
+  }
+
+  private async engineConfig(session: StoredSession): Promise<EngineConfig> {
+    return engineConfigFor(session, await this.identity(), await this.tuning(), await this.callPreferences());
+  }
+
+  async callPreferences(): Promise<CallPreferences> {
+    return { ...DEFAULT_CALL_PREFERENCES, ...(await this.ports.local.get('callPreferences')) };
+  }
+
+  /** The options page changed call waiting or the DTMF transport: the engine takes it without re-registering. */
+  async setCallPreferences(preferences: CallPreferences): Promise<Result> {
+    await this.ports.local.set({ callPreferences: preferences });
+    return this.queue.run(async () => {
+      const session = await this.wantsPhone();
+      if (!session || !(await this.ports.engine.exists())) return ok;
+      return this.ports.engine.request('engine-configure', { config: await this.engineConfig(session) });
+    });
   }
 
   async tuning(): Promise<PhoneTuning> {
@@ -217,7 +234,7 @@ export class PhoneSupervisor {
   async expireSession(why: string): Promise<void> {
     const s = this.store.get();
     if (s.login !== 'signed-in' || s.registration === 'session-expired') return;
-    if (s.call) {
+    if (hasAnyCall(s)) {
       // Signing out now would take the call's controls away from the popup:
       // the call goes on (the server keeps the binding until it ends).
       if (this.expiryAfterCall === null) log.warn('session expired during a call; handled when it ends:', why);
@@ -304,7 +321,7 @@ export class PhoneSupervisor {
     }
     const engine = await this.ports.engine.request('engine-state', {});
     const stale = engine.lastRegisteredAt === null || now - engine.lastRegisteredAt > staleAfterMs(await this.tuning());
-    if (stale && !engine.call && this.store.get().registration === 'registered') {
+    if (stale && engine.calls.length === 0 && this.store.get().registration === 'registered') {
       this.store.transition('lost', 'sip_transport_error');
       await this.ports.engine.request('engine-recover', {});
     }
@@ -336,7 +353,7 @@ export class PhoneSupervisor {
     // The engine refreshes on its own; if its last good refresh is stale, it
     // is stuck (or its timers are): make it reconnect, never during a call.
     const stale = engine.lastRegisteredAt === null || this.ports.now() - engine.lastRegisteredAt > staleAfterMs(await this.tuning());
-    if (stale && !engine.call) {
+    if (stale && engine.calls.length === 0) {
       log.warn('watchdog: registration is stale; asking the engine to reconnect');
       if (this.store.get().registration === 'registered') this.store.transition('lost', 'sip_transport_error');
       await this.ports.engine.request('engine-recover', {});

@@ -4,6 +4,7 @@
  * fakes (test/fakes/). No mocks of SIP anywhere: the engine port is a message
  * channel to the real phone engine.
  */
+import type { CallPreferences } from '../shared/engine-types';
 import type { LoginGrant, LoginOutcome } from '../shared/login-contract';
 import type { ApiOf, ResponseOf, TypeOf } from '../shared/protocol';
 import type { AccountSummary, RoutingSummary, Snapshot } from '../shared/snapshot';
@@ -20,6 +21,8 @@ export interface LocalState {
   /** Shorter periods for tests (see shared/tuning.ts); absent in production. */
   tuning: Partial<PhoneTuning>;
   timeline: TimelineEntry[];
+  /** Call waiting and the DTMF transport (options page). */
+  callPreferences: CallPreferences;
 }
 
 /** storage.session: survives worker restarts within one browser session. */

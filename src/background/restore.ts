@@ -9,7 +9,8 @@ import { accountKey, type Ports } from './ports';
 
 export async function restoreSnapshot(ports: Pick<Ports, 'local' | 'session' | 'now'>): Promise<Snapshot> {
   const saved = await ports.session.get('snapshot');
-  if (saved) return { ...saved, login: saved.login === 'signing-in' ? 'signed-out' : saved.login };
+  // A snapshot saved by an older version may lack `calls`; the engine resync fills it.
+  if (saved) return { ...saved, calls: Array.isArray(saved.calls) ? saved.calls : [], login: saved.login === 'signing-in' ? 'signed-out' : saved.login };
 
   const base = initialSnapshot(ports.now());
   const lastLogin = (await ports.local.get('lastLogin')) ?? null;

@@ -23,7 +23,7 @@ export function entryForChange(prev: Snapshot, next: Snapshot, at: number): Time
     return { at, event: next.registration, detail: next.registrationError ?? '' };
   }
   if (prev.login !== next.login) return { at, event: next.login, detail: next.account?.username ?? '' };
-  if (prev.call?.id !== next.call?.id && next.call) return { at, event: 'call-ringing', detail: '' };
+  if (next.calls.some((c) => !prev.calls.some((p) => p.id === c.id))) return { at, event: 'call-ringing', detail: '' };
   if (prev.lastCall?.id !== next.lastCall?.id && next.lastCall) return { at, event: 'call-ended', detail: next.lastCall.endReason ?? '' };
   return null;
 }

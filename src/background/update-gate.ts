@@ -4,7 +4,7 @@
  * back; we hold it (by listening to onUpdateAvailable) until the phone is idle:
  * no call ringing or in progress.
  */
-import type { Snapshot } from '../shared/snapshot';
+import { hasAnyCall, type Snapshot } from '../shared/snapshot';
 
 export class UpdateGate {
   private pending = false;
@@ -21,7 +21,7 @@ export class UpdateGate {
 
   /** Called on every snapshot change. */
   reloadIfIdle(): void {
-    if (this.pending && this.snapshot().call === null) {
+    if (this.pending && !hasAnyCall(this.snapshot())) {
       this.pending = false;
       this.reload();
     }

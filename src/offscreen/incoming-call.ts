@@ -1,17 +1,23 @@
 /**
  * One inbound call in the engine: its JsSIP session, the microphone taken
- * while it rings, answering (with a cap on ICE gathering), declining with 486,
- * hanging up, its audio counters, and why it ended. The engine decides which
- * calls to take and owns what outlives a call (ringtone, speaker, the UA).
+ * while it rings, its own speaker (an audio element), its own operation queue
+ * (hold is a re-INVITE and JsSIP refuses a second while one is pending), and
+ * every control the agent has: answer, decline / hang up, mute, hold, digits,
+ * blind transfer. Its view changes only through `reduceCall` (src/shared).
+ * The engine decides which calls to take and owns what outlives a call.
  */
+import { C as JsSIPConstants } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
-import { endReasonFor, isAnsweredElsewhere, type CallEndReason, type CallPhase } from '../shared/call-state';
+import { endReasonFor, isAnsweredElsewhere, newCall, reduceCall, type CallChange, type CallEndReason, type CallView } from '../shared/call-state';
+import { qualityIssues, type QualitySample } from '../shared/call-quality';
 import { sanitizeDisplayName, sanitizeNumber } from '../shared/caller-id';
-import type { CallStats, EngineCall } from '../shared/engine-types';
+import type { CallStats, DtmfTransport } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
+import { SerialQueue } from '../shared/serial-queue';
 import { audioStats } from './call-stats';
+import { reoffer } from './hold-control';
 import { acquireMicrophone, releaseStream, type MicResult } from './microphone';
 
 const log = createLogger('call');
@@ -20,78 +26,120 @@ const log = createLogger('call');
 const ICE_GATHERING_CAP_MS = 300;
 
 export interface CallEvents {
-  phase(call: IncomingCall, phase: CallPhase): void;
+  /** The call's view changed (report it). */
+  changed(call: IncomingCall): void;
   ended(call: IncomingCall, reason: CallEndReason, cause: string): void;
-  remoteAudio(stream: MediaStream): void;
+}
+
+export interface CallEnvironment {
+  now(): number;
+  newId(): string;
+  /** Where the caller is heard; one element per call so a held call can be silenced alone. */
+  createSpeaker(): HTMLAudioElement;
 }
 
 export class IncomingCall {
-  readonly view: EngineCall;
+  private current: CallView;
   /** The microphone, taken while ringing so Answer does not wait for it. */
   private mic: Promise<MicResult>;
   private declinedLocally = false;
+  private transferred = false;
+  private readonly queue = new SerialQueue();
+  private readonly speaker: HTMLAudioElement;
+  private lastSample: QualitySample | null = null;
 
   constructor(
     private readonly session: RTCSession,
     request: IncomingRequest,
     private readonly events: CallEvents,
-    private readonly now: () => number,
+    private readonly env: CallEnvironment,
   ) {
-    this.view = {
-      id: session.id,
-      phase: 'ringing',
+    this.current = newCall({
+      id: env.newId(),
       // Caller identity is untrusted input.
       remoteName: sanitizeDisplayName(request.from.display_name),
       remoteNumber: sanitizeNumber(request.from.uri.user),
-      startedAt: now(),
-      answeredAt: null,
-    };
+      startedAt: env.now(),
+    });
+    this.speaker = env.createSpeaker();
+    this.speaker.autoplay = true;
     this.mic = acquireMicrophone();
     session.on('peerconnection', ({ peerconnection }) => {
-      peerconnection.addEventListener('track', (ev: RTCTrackEvent) => this.events.remoteAudio(ev.streams[0] ?? new MediaStream([ev.track])));
+      peerconnection.addEventListener('track', (ev: RTCTrackEvent) => {
+        this.speaker.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+        this.speaker.play().catch((err: unknown) => log.warn('remote audio did not start', err));
+      });
     });
-    session.on('confirmed', () => this.setPhase('active'));
+    session.on('confirmed', () => this.change({ type: 'confirmed', at: this.env.now() }));
+    session.on('hold', (e: { originator: string }) => {
+      if (e.originator === 'remote' && this.answered) this.change({ type: 'remote-held', on: true });
+    });
+    session.on('unhold', (e: { originator: string }) => {
+      if (e.originator === 'remote' && this.answered) this.change({ type: 'remote-held', on: false });
+    });
     session.on('ended', (e) => this.end(e.originator, e.cause, e.message));
     session.on('failed', (e) => this.end(e.originator, e.cause, e.message));
   }
 
-  get id(): string {
-    return this.view.id;
+  get view(): CallView {
+    return this.current;
   }
 
-  get phase(): CallPhase {
-    return this.view.phase;
+  get id(): string {
+    return this.current.id;
+  }
+
+  get phase(): CallView['phase'] {
+    return this.current.phase;
+  }
+
+  private get answered(): boolean {
+    return this.current.phase === 'answering' || this.current.phase === 'active';
+  }
+
+  private change(change: CallChange): void {
+    if (this.current.phase === 'ended' && change.type !== 'ended') return; // Late JsSIP events.
+    const next = reduceCall(this.current, change);
+    if (next === this.current) return;
+    this.current = next;
+    this.events.changed(this);
   }
 
   /** Answers with the microphone taken while ringing (taken again if that failed). */
-  async answer(iceServers: RTCIceServer[]): Promise<Result> {
-    if (this.view.phase !== 'ringing') return ok;
-    let mic = await this.mic;
-    if (!mic.ok) {
-      this.mic = acquireMicrophone();
-      mic = await this.mic;
-      if (!mic.ok) return fail(mic.error);
-    }
-    if (this.view.phase !== 'ringing') return fail('no_such_call'); // Cancelled meanwhile.
-    this.setPhase('answering');
-    let capped = false;
-    this.session.on('icecandidate', ({ ready }) => {
-      if (capped) return;
-      capped = true;
-      setTimeout(ready, ICE_GATHERING_CAP_MS);
+  answer(iceServers: RTCIceServer[]): Promise<Result> {
+    return this.queue.run(async () => {
+      if (this.current.phase !== 'ringing') return ok;
+      let mic = await this.mic;
+      if (!mic.ok) {
+        this.mic = acquireMicrophone();
+        mic = await this.mic;
+        if (!mic.ok) return fail(mic.error);
+      }
+      if (this.current.phase !== 'ringing') return fail('no_such_call'); // Cancelled meanwhile.
+      this.change({ type: 'answer' });
+      let capped = false;
+      this.session.on('icecandidate', ({ ready }) => {
+        if (capped) return;
+        capped = true;
+        setTimeout(ready, ICE_GATHERING_CAP_MS);
+      });
+      try {
+        this.session.answer({ mediaStream: mic.stream, pcConfig: { iceServers }, mediaConstraints: { audio: true, video: false } });
+      } catch (err) {
+        log.error('answer failed', err);
+        return fail('call_failed');
+      }
+      return ok;
     });
-    try {
-      this.session.answer({ mediaStream: mic.stream, pcConfig: { iceServers }, mediaConstraints: { audio: true, video: false } });
-    } catch (err) {
-      log.error('answer failed', err);
-      return fail('call_failed');
-    }
-    return ok;
   }
 
-  /** Decline while ringing (486, so the fork's other legs go on), else hang up. */
+  /**
+   * Decline while ringing (486, so the fork's other legs go on), else hang up.
+   * Not queued: ending a call must work while a re-INVITE is pending.
+   */
   hangUpOrDecline(): void {
-    if (this.view.phase === 'ringing') {
+    if (this.session.isEnded()) return;
+    if (this.current.phase === 'ringing') {
       this.declinedLocally = true;
       // 486, not 6xx: a 6xx would cancel every branch, the forwarding leg included.
       this.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
@@ -100,30 +148,130 @@ export class IncomingCall {
     }
   }
 
+  /**
+   * The caller hears silence while packets keep flowing: JsSIP disables the
+   * sending track (`track.enabled = false`), which makes the encoder send
+   * silence frames, so the far end cannot tell a mute from a dead line.
+   */
+  setMuted(on: boolean): Result {
+    if (!this.answered) return fail('no_such_call');
+    if (on) this.session.mute({ audio: true });
+    else this.session.unmute({ audio: true });
+    this.change({ type: 'muted', on });
+    return ok;
+  }
+
+  /** Hold (a sendonly re-INVITE; inactive when the caller holds too) or resume. */
+  setHeld(on: boolean): Promise<Result> {
+    return this.queue.run(async () => {
+      if (this.current.phase !== 'active') return fail('no_such_call');
+      if (this.current.held === on) return ok;
+      // Silence the caller at once; a refused hold turns it back on.
+      if (on) this.speaker.muted = true;
+      const outcome = await reoffer(this.session, on);
+      switch (outcome) {
+        case 'ok':
+          this.speaker.muted = on;
+          this.change({ type: 'notice', notice: null });
+          this.change({ type: 'held', on });
+          return ok;
+        case 'busy':
+          this.speaker.muted = this.current.held;
+          this.change({ type: 'notice', notice: 'hold-busy' });
+          return fail('call_busy');
+        case 'refused':
+          this.speaker.muted = this.current.held;
+          this.change({ type: 'notice', notice: on ? 'hold-refused' : 'resume-refused' });
+          return fail('hold_refused');
+        case 'ended':
+          return fail('no_such_call');
+      }
+    });
+  }
+
+  /** Digits to the far end: RFC 4733 telephone-events by default, or SIP INFO. */
+  sendDtmf(tones: string, transport: DtmfTransport): Result {
+    if (this.current.phase !== 'active') return fail('no_such_call');
+    try {
+      // JsSIP's default is SIP INFO; RFC 4733 (its "RFC2833") must be asked for.
+      this.session.sendDTMF(tones, { transportType: transport === 'info' ? JsSIPConstants.DTMF_TRANSPORT.INFO : JsSIPConstants.DTMF_TRANSPORT.RFC2833, duration: 120, interToneGap: 70 });
+      return ok;
+    } catch (err) {
+      log.warn('DTMF failed', err);
+      this.change({ type: 'notice', notice: 'dtmf-failed' });
+      return fail('dtmf_failed');
+    }
+  }
+
+  /**
+   * Blind transfer (REFER): the caller's phone is asked to call `targetUri`.
+   * Our leg ends once the caller's phone reports the new call answered
+   * (NOTIFY 200); a refused REFER or a failed new call leaves us in the call.
+   */
+  transfer(targetUri: string, label: string): Result {
+    if (this.current.phase !== 'active') return fail('no_such_call');
+    if (this.current.transfer) return fail('call_busy');
+    const refused = () => {
+      if (this.current.phase === 'ended') return;
+      this.change({ type: 'transfer', transfer: null });
+      this.change({ type: 'notice', notice: 'transfer-refused' });
+    };
+    try {
+      this.session.refer(targetUri, {
+        eventHandlers: {
+          requestFailed: refused,
+          failed: refused,
+          accepted: () => {
+            this.transferred = true;
+            this.hangUpOrDecline();
+          },
+        },
+      });
+    } catch (err) {
+      log.warn('REFER could not be sent', err);
+      return fail('invalid_transfer_target');
+    }
+    this.change({ type: 'notice', notice: null });
+    this.change({ type: 'transfer', transfer: { target: label, status: 'trying' } });
+    return ok;
+  }
+
   async stats(): Promise<CallStats | null> {
     const pc = this.session.connection;
     return pc ? audioStats(pc) : null;
   }
 
-  private setPhase(phase: CallPhase): void {
-    if (this.view.phase === phase || this.view.phase === 'ended') return;
-    this.view.phase = phase;
-    if (phase === 'active') this.view.answeredAt = this.now();
-    this.events.phase(this, phase);
+  /** One getStats sample; updates the quality warnings when they change. */
+  async sampleQuality(): Promise<void> {
+    if (this.current.phase !== 'active') return;
+    const stats = await this.stats();
+    if (!stats) return;
+    const sample: QualitySample = {
+      roundTripMs: stats.roundTripMs,
+      jitterMs: stats.jitterMs,
+      packetsReceived: stats.packetsReceived,
+      packetsLost: stats.packetsLost,
+    };
+    // While either side holds, nothing arrives on purpose: not a quality problem.
+    const issues = this.current.held || this.current.remoteHeld ? [] : qualityIssues(this.lastSample, sample);
+    this.lastSample = sample;
+    this.change({ type: 'quality', issues });
   }
 
   private end(originator: string, cause: string, message: IncomingRequest | IncomingResponse | null): void {
-    if (this.view.phase === 'ended') return;
+    if (this.current.phase === 'ended') return;
     void this.mic.then((mic) => mic.ok && releaseStream(mic.stream));
+    this.speaker.srcObject = null;
     const cancel = message && 'method' in message && message.method === 'CANCEL' ? message : null;
     const reason = endReasonFor({
       originator: originator === 'local' || originator === 'remote' ? originator : 'system',
-      phaseWhenEnded: this.view.phase,
+      phaseWhenEnded: this.current.phase,
       cause,
       answeredElsewhere: cancel !== null && isAnsweredElsewhere(cancel.getHeader('Reason')),
       declinedLocally: this.declinedLocally,
+      transferred: this.transferred,
     });
-    this.view.phase = 'ended';
+    this.current = reduceCall(this.current, { type: 'ended', reason });
     this.events.ended(this, reason, cause);
   }
 }

@@ -5,6 +5,7 @@
 import { fail } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import type { EngineFact } from '../shared/engine-types';
+import type { Message, OffscreenApi, OffscreenMessage } from '../shared/protocol';
 import { send, serve } from '../platform/messaging';
 import { PhoneEngine } from './phone-engine';
 import { watchMicPermission } from './microphone';
@@ -31,25 +32,23 @@ ticker.onmessage = () => {
 ticker.postMessage({ periodMs: TICK_MS });
 addEventListener('online', () => engine.onOnline());
 
+type Handlers = {
+  [K in keyof OffscreenApi]: (msg: Message<'offscreen', K>) => Promise<OffscreenApi[K]['res']> | OffscreenApi[K]['res'];
+};
+
+/** One handler per engine command (the guard in protocol.ts has checked each payload). */
+const handlers: Handlers = {
+  'engine-configure': (m) => engine.configure(m.config),
+  'engine-enable': () => engine.enable(),
+  'engine-disable': () => engine.disable(),
+  'engine-call': (m) => engine.callOp(m.callId, m.op),
+  'engine-state': () => engine.state(),
+  'engine-recover': () => engine.recover(),
+  'engine-stats': (m) => engine.stats(m.callId),
+};
+
 serve('offscreen', (msg, sender) => {
   // Only the service worker drives the engine.
   if (sender.page !== '/background.js') return fail('bad_request');
-  switch (msg.type) {
-    case 'engine-configure':
-      return engine.configure(msg.config);
-    case 'engine-enable':
-      return engine.enable();
-    case 'engine-disable':
-      return engine.disable();
-    case 'engine-answer':
-      return engine.answer(msg.callId);
-    case 'engine-hangup':
-      return engine.hangup(msg.callId);
-    case 'engine-state':
-      return engine.state();
-    case 'engine-recover':
-      return engine.recover();
-    case 'engine-stats':
-      return engine.stats();
-  }
+  return (handlers[msg.type] as (m: OffscreenMessage) => unknown)(msg);
 });

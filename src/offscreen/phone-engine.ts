@@ -10,12 +10,15 @@
 import { UA } from 'jssip';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
-import type { CallEndReason, CallPhase } from '../shared/call-state';
-import type { CallStats, EngineConfig, EngineFact, EngineRegistration, EngineState, MicStatus } from '../shared/engine-types';
+import type { CallEndReason } from '../shared/call-state';
+import { DEFAULT_CALL_PREFERENCES, type CallOp, type CallStats, type EngineConfig, type EngineFact, type EngineRegistration, type EngineState, type MicStatus } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
+import { SerialQueue } from '../shared/serial-queue';
 import { registrationErrorFor } from '../shared/sip-causes';
-import { IncomingCall, type CallEvents } from './incoming-call';
+import { sipDomainOf, transferUri } from '../shared/transfer-target';
+import { CallBook } from './call-book';
+import { IncomingCall, type CallEnvironment, type CallEvents } from './incoming-call';
 import { acquireMicrophone, micPermission, releaseStream } from './microphone';
 import { ObservedSocket } from './observed-socket';
 import { RegistrationKeeper } from './registration-keeper';
@@ -25,6 +28,8 @@ const log = createLogger('engine');
 
 /** How long disable() waits for the un-REGISTER's answer before closing anyway. */
 const UNREGISTER_WAIT_MS = 2000;
+/** Call quality is sampled every this many ticks (1 s each). */
+const QUALITY_EVERY_TICKS = 2;
 
 export type FactSink = (fact: EngineFact) => void;
 
@@ -37,30 +42,29 @@ export class PhoneEngine {
   private sockets: ObservedSocket[] = [];
   private readonly keeper: RegistrationKeeper;
   private mic: MicStatus = 'unknown';
-  private call: IncomingCall | null = null;
+  private readonly calls = new CallBook();
+  /** Answer and resume may hold another call first: one such sequence at a time. */
+  private readonly switching = new SerialQueue();
   /** A configuration change that needs a new UA, held back during a call. */
   private restartAfterCall = false;
+  private ticks = 0;
   private readonly callEvents: CallEvents = {
-    phase: (call, phase) => this.onCallPhase(call, phase),
+    changed: (call) => this.onCallChanged(call),
     ended: (call, reason, cause) => this.onCallEnded(call, reason, cause),
-    remoteAudio: (stream) => {
-      this.remoteAudio.srcObject = stream;
-      this.remoteAudio.play().catch((err: unknown) => log.warn('remote audio did not start', err));
-    },
   };
+  private readonly callEnv: CallEnvironment;
   private readonly ringtone = new Ringtone();
-  private readonly remoteAudio = new Audio();
 
   constructor(
     private readonly report: FactSink,
     private readonly now: () => number = () => Date.now(),
   ) {
-    this.remoteAudio.autoplay = true;
+    this.callEnv = { now: this.now, newId: () => crypto.randomUUID(), createSpeaker: () => new Audio() };
     this.keeper = new RegistrationKeeper(
       {
         report: (fact) => this.onKeeperFact(fact),
         now: this.now,
-        mayDisrupt: () => this.call === null,
+        mayDisrupt: () => this.calls.size === 0,
         enabled: () => this.enabled,
       },
       () => this.config?.contactUser ?? '',
@@ -71,6 +75,10 @@ export class PhoneEngine {
   /** The periodic tick (see ticker-worker.ts) and the browser's `online` event. */
   tick(): void {
     this.keeper.tick();
+    this.ticks += 1;
+    if (this.ticks % QUALITY_EVERY_TICKS === 0) {
+      for (const call of this.calls.all()) void call.sampleQuality().catch((err: unknown) => log.warn('quality sample', err));
+    }
   }
 
   onOnline(): void {
@@ -101,7 +109,7 @@ export class PhoneEngine {
       registration: this.registration,
       transportConnected: this.transportConnected,
       mic: this.mic,
-      call: this.call ? { ...this.call.view } : null,
+      calls: this.calls.all().map((c) => c.view),
       lastRegisteredAt: this.keeper.lastRegisteredAt,
     };
   }
@@ -111,6 +119,7 @@ export class PhoneEngine {
     this.config = config;
     this.keeper.retune({ refreshSeconds: config.refreshSeconds, registerDeadlineMs: config.registerDeadlineMs });
     if (!this.ua || !previous) return ok;
+    if (sameUserAgent(previous, config)) return ok; // Call preferences apply to the next command.
     if (onlyCredentialsDiffer(previous, config)) {
       // A renewed login: swap the credential in place, keeping the
       // registration and any call (JsSIP reads both on the next challenge).
@@ -118,8 +127,8 @@ export class PhoneEngine {
       this.ua.set('password', config.password);
       return ok;
     }
-    if (this.call) {
-      this.restartAfterCall = true; // Applied when the call ends (onCallEnded).
+    if (this.calls.size > 0) {
+      this.restartAfterCall = true; // Applied when the last call ends (onCallEnded).
       return ok;
     }
     this.restartUa();
@@ -153,8 +162,8 @@ export class PhoneEngine {
   async disable(): Promise<Result> {
     this.enabled = false;
     if (!this.ua) return ok;
-    if (this.call) {
-      // Never cut a call: stop taking new ones now, stop the agent when it ends.
+    if (this.calls.size > 0) {
+      // Never cut a call: stop taking new ones now, stop the agent when the last ends.
       if (this.registration === 'registered') this.ua.unregister();
       return ok;
     }
@@ -165,7 +174,7 @@ export class PhoneEngine {
   /** The microphone grant changed (permissions API); a phone that cannot answer must not ring. */
   onMicPermission(status: MicStatus): void {
     this.setMic(status);
-    if (status !== 'granted' && this.enabled && this.ua && this.registration === 'registered' && !this.call) {
+    if (status !== 'granted' && this.enabled && this.ua && this.registration === 'registered' && this.calls.size === 0) {
       log.warn('microphone grant removed: unregistering');
       this.enabled = false;
       void this.stopUa();
@@ -269,33 +278,63 @@ export class PhoneEngine {
 
   // --- calls ----------------------------------------------------------------
 
+  private get preferences() {
+    return this.config?.calls ?? DEFAULT_CALL_PREFERENCES;
+  }
+
   private onIncoming({ session, request }: IncomingRTCSessionEvent): void {
     if (!this.enabled) {
       session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
       return;
     }
-    if (this.call) {
-      // One call at a time; 486 lets the fork's other routes take this one.
+    const admission = this.calls.admit(this.preferences.callWaiting);
+    if (admission === 'busy') {
+      // 486 lets the fork's other routes (forwarding, voicemail) take this one.
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    const call = new IncomingCall(session, request, this.callEvents, this.now);
-    this.call = call;
+    const call = new IncomingCall(session, request, this.callEvents, this.callEnv);
+    this.calls.add(call);
     // Tell the worker first (its notification takes the longest), then ring;
     // the call has already started taking the microphone for a fast Answer.
-    this.report({ kind: 'call-incoming', at: this.now(), call: { ...call.view } });
+    this.report({ kind: 'call-incoming', at: this.now(), call: call.view, waiting: admission === 'waiting' });
     this.ringtone
-      .start()
+      .start(admission === 'waiting' ? 'waiting' : 'ring')
       .then(() => {
-        if (this.call === call && call.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: call.id });
+        if (this.calls.get(call.id) === call && call.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: call.id });
       })
       .catch((err: unknown) => log.warn('ringtone did not start', err));
   }
 
-  async answer(callId: string): Promise<Result> {
-    const call = this.callWithId(callId);
+  /** Every control the agent has over a call, behind one command. */
+  async callOp(callId: string, op: CallOp): Promise<Result> {
+    const call = this.calls.get(callId);
     if (!call) return fail('no_such_call');
+    switch (op.kind) {
+      case 'answer':
+        return this.switching.run(() => this.answer(call));
+      case 'hangup':
+        call.hangUpOrDecline();
+        return ok;
+      case 'mute':
+        return call.setMuted(op.on);
+      case 'hold':
+        return op.on ? call.setHeld(true) : this.switching.run(() => this.resume(call));
+      case 'dtmf':
+        return call.sendDtmf(op.tones, this.preferences.dtmfTransport);
+      case 'transfer': {
+        const domain = sipDomainOf(this.config?.uri ?? '');
+        const uri = domain ? transferUri(op.target, domain) : null;
+        return uri ? call.transfer(uri, op.target.trim()) : fail('invalid_transfer_target');
+      }
+    }
+  }
+
+  /** "Answer", and "Hold & answer" when another call is in progress: hold it first. */
+  private async answer(call: IncomingCall): Promise<Result> {
     if (call.phase !== 'ringing') return ok;
+    const held = await this.holdOthers(call);
+    if (!held.ok) return held;
     // Re-check the grant: it may have been revoked since the phone was enabled.
     const permission = await micPermission();
     if (permission === 'denied' || permission === 'prompt') {
@@ -305,33 +344,46 @@ export class PhoneEngine {
     return call.answer(this.config?.iceServers ?? []);
   }
 
-  /** Decline while ringing, hang up otherwise: both are "end this call" for the agent. */
-  hangup(callId: string): Result {
-    const call = this.callWithId(callId);
-    if (!call) return fail('no_such_call');
-    call.hangUpOrDecline();
+  /** Resume a held call; the other call, if the agent is talking in it, goes on hold (a swap). */
+  private async resume(call: IncomingCall): Promise<Result> {
+    const held = await this.holdOthers(call);
+    return held.ok ? call.setHeld(false) : held;
+  }
+
+  /** The agent talks to one caller at a time: every other answered call goes on hold. */
+  private async holdOthers(call: IncomingCall): Promise<Result> {
+    for (const other of this.calls.talkingExcept(call)) {
+      const result = await other.setHeld(true);
+      if (!result.ok) return result;
+    }
     return ok;
   }
 
-  async stats(): Promise<CallStats | null> {
-    return this.call ? this.call.stats() : null;
+  async stats(callId: string): Promise<CallStats | null> {
+    return (await this.calls.get(callId)?.stats()) ?? null;
   }
 
-  private callWithId(callId: string): IncomingCall | null {
-    return this.call?.id === callId ? this.call : null;
+  private onCallChanged(call: IncomingCall): void {
+    if (this.calls.get(call.id) !== call) return;
+    this.updateRinger();
+    this.report({ kind: 'call-updated', at: this.now(), call: call.view });
   }
 
-  private onCallPhase(call: IncomingCall, phase: CallPhase): void {
-    if (phase === 'answering') this.ringtone.stop();
-    this.report({ kind: 'call-phase', at: this.now(), callId: call.id, phase });
+  /** The ringtone follows the calls: ring, a soft waiting tone during a call, or nothing. */
+  private updateRinger(): void {
+    if (this.calls.ringing().length === 0) {
+      this.ringtone.stop();
+      return;
+    }
+    const kind = this.calls.size > this.calls.ringing().length ? 'waiting' : 'ring';
+    if (this.ringtone.sounding !== kind) void this.ringtone.start(kind).catch((err: unknown) => log.warn('ringtone', err));
   }
 
   private onCallEnded(call: IncomingCall, reason: CallEndReason, cause: string): void {
-    if (this.call !== call) return;
-    this.call = null;
-    this.ringtone.stop();
-    this.remoteAudio.srcObject = null;
+    if (!this.calls.remove(call)) return;
+    this.updateRinger();
     this.report({ kind: 'call-ended', at: this.now(), callId: call.id, reason, cause });
+    if (this.calls.size > 0) return; // What waits for an idle phone waits for the last call.
     if (!this.enabled) {
       void this.stopUa();
     } else if (this.restartAfterCall) {
@@ -349,8 +401,14 @@ export class PhoneEngine {
   }
 }
 
+/** Nothing the user agent was built from changed (only call preferences or tuning the keeper already took). */
+function sameUserAgent(a: EngineConfig, b: EngineConfig): boolean {
+  const strip = (c: EngineConfig) => JSON.stringify({ ...c, calls: null, refreshSeconds: 0, registerDeadlineMs: 0 });
+  return strip(a) === strip(b);
+}
+
 function onlyCredentialsDiffer(a: EngineConfig, b: EngineConfig): boolean {
-  const strip = (c: EngineConfig) => JSON.stringify({ ...c, authorizationUser: '', password: '' });
+  const strip = (c: EngineConfig) => JSON.stringify({ ...c, authorizationUser: '', password: '', calls: null, refreshSeconds: 0, registerDeadlineMs: 0 });
   return strip(a) === strip(b);
 }
 

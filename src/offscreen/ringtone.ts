@@ -1,14 +1,28 @@
 /**
- * A ringtone synthesised with Web Audio (North American ring: 440 + 480 Hz,
- * 2 s on, 4 s off), so there is no asset to load before the first ring.
+ * A ringtone synthesised with Web Audio, so there is no asset to load before
+ * the first ring: the North American ring (440 + 480 Hz, 2 s on, 4 s off), and
+ * during a call a soft call-waiting tone (440 Hz, two short beeps every 5 s,
+ * quiet enough to talk over).
  */
-const ON_SECONDS = 2;
-const PERIOD_SECONDS = 6;
-const LEVEL = 0.12;
+export type RingKind = 'ring' | 'waiting';
+
+interface Cadence {
+  frequencies: number[];
+  level: number;
+  /** [start, end] offsets within one period, in seconds. */
+  bursts: [number, number][];
+  period: number;
+}
+
+const CADENCES: Record<RingKind, Cadence> = {
+  ring: { frequencies: [440, 480], level: 0.12, bursts: [[0, 2]], period: 6 },
+  waiting: { frequencies: [440], level: 0.04, bursts: [[0, 0.2], [0.4, 0.6]], period: 5 },
+};
 
 export class Ringtone {
   private context: AudioContext | null = null;
   private stopCurrent: (() => void) | null = null;
+  private kind: RingKind | null = null;
 
   /**
    * Creates the audio context ahead of the first call (it takes tens of
@@ -20,15 +34,18 @@ export class Ringtone {
     void this.context.suspend();
   }
 
-  /** Starts ringing; resolves once the audio clock is running. */
-  async start(): Promise<void> {
-    if (this.stopCurrent) return;
+  /** Starts ringing (or switches the tone); resolves once the audio clock is running. */
+  async start(kind: RingKind = 'ring'): Promise<void> {
+    if (this.stopCurrent && this.kind === kind) return;
+    this.stopSound();
+    this.kind = kind;
+    const cadence = CADENCES[kind];
     this.prepare();
     const ctx = this.context as AudioContext;
     const gain = ctx.createGain();
     gain.gain.value = 0;
     gain.connect(ctx.destination);
-    const oscillators = [440, 480].map((frequency) => {
+    const oscillators = cadence.frequencies.map((frequency) => {
       const osc = ctx.createOscillator();
       osc.frequency.value = frequency;
       osc.connect(gain);
@@ -38,9 +55,11 @@ export class Ringtone {
     // Schedule the cadence a few minutes ahead; a ring never lasts that long
     // (the server moves the call on after the ring timeout).
     const t0 = ctx.currentTime;
-    for (let t = t0; t < t0 + 300; t += PERIOD_SECONDS) {
-      gain.gain.setValueAtTime(LEVEL, t);
-      gain.gain.setValueAtTime(0, t + ON_SECONDS);
+    for (let t = t0; t < t0 + 300; t += cadence.period) {
+      for (const [on, off] of cadence.bursts) {
+        gain.gain.setValueAtTime(cadence.level, t + on);
+        gain.gain.setValueAtTime(0, t + off);
+      }
     }
     this.stopCurrent = () => {
       oscillators.forEach((o) => o.stop());
@@ -49,9 +68,20 @@ export class Ringtone {
     if (ctx.state !== 'running') await ctx.resume();
   }
 
-  stop(): void {
+  /** What is sounding now, if anything. */
+  get sounding(): RingKind | null {
+    return this.stopCurrent ? this.kind : null;
+  }
+
+  private stopSound(): void {
     this.stopCurrent?.();
     this.stopCurrent = null;
+    this.kind = null;
+  }
+
+  stop(): void {
+    if (!this.stopCurrent) return;
+    this.stopSound();
     // Suspend so the audio device is released between calls.
     void this.context?.suspend();
   }

@@ -7,6 +7,8 @@ import type { TimelineEntry } from '../shared/timeline-types';
 import type { TimerStats } from '../shared/engine-types';
 import { describeError, describeRegistration } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
+import { commandShortcuts } from '../platform/lifecycle';
+import type { DtmfTransport } from '../shared/engine-types';
 
 const table = document.getElementById('diagnostics') as HTMLTableSectionElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
@@ -111,3 +113,34 @@ onSnapshot((s) => {
 });
 void requestBackground('get-snapshot', {}).then(render);
 void renderTimeline();
+
+// --- call preferences and shortcuts ------------------------------------------
+
+const preferencesForm = document.getElementById('call-preferences') as HTMLFormElement;
+const callWaiting = document.getElementById('call-waiting') as HTMLInputElement;
+const dtmfTransport = document.getElementById('dtmf-transport') as HTMLSelectElement;
+const preferencesStatus = document.getElementById('call-preferences-status') as HTMLSpanElement;
+
+void requestBackground('get-call-preferences', {}).then((p) => {
+  callWaiting.checked = p.callWaiting;
+  dtmfTransport.value = p.dtmfTransport;
+});
+preferencesForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const preferences = { callWaiting: callWaiting.checked, dtmfTransport: dtmfTransport.value as DtmfTransport };
+  void requestBackground('set-call-preferences', { preferences }).then((r) => {
+    preferencesStatus.textContent = r.ok ? 'Saved.' : describeError(r.error);
+  });
+});
+
+const SHORTCUT_NAMES: Record<string, string> = {
+  'answer-call': 'Answer (holds the current call)',
+  'hangup-call': 'Hang up or decline',
+  'toggle-mute': 'Mute',
+  'toggle-softphone': 'Softphone on / off',
+};
+void commandShortcuts().then((bound) => {
+  (document.getElementById('shortcuts') as HTMLTableSectionElement).replaceChildren(
+    ...Object.entries(SHORTCUT_NAMES).map(([name, label]) => row(label, bound[name] || 'Not set')),
+  );
+});

@@ -24,3 +24,9 @@ export function reloadExtension(): void {
 export function onCommand(listener: (command: string) => void): void {
   browser.commands.onCommand.addListener(listener);
 }
+
+/** The keyboard shortcuts Chrome actually bound (a suggested key Chrome keeps for itself stays unbound). */
+export async function commandShortcuts(): Promise<Record<string, string>> {
+  const commands = await browser.commands.getAll();
+  return Object.fromEntries(commands.filter((c) => c.name).map((c) => [c.name as string, c.shortcut ?? '']));
+}

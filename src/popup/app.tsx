@@ -1,5 +1,8 @@
+import { useEffect, useState } from 'preact/hooks';
 import { useStore } from 'zustand';
-import type { PopupStore } from './store';
+import { hasAnyCall } from '../shared/snapshot';
+import { commandShortcuts } from '../platform/lifecycle';
+import { callKey, type PopupStore } from './store';
 import { popupView } from './view-model';
 import { SignInForm } from './sign-in-form';
 import { CallPanel } from './call-panel';
@@ -7,8 +10,25 @@ import { RenewSession } from './renew-session';
 
 declare const __DEFAULT_SERVER__: string;
 
+const SHORTCUT_LABELS: [string, string][] = [
+  ['answer-call', 'Answer'],
+  ['hangup-call', 'Hang up'],
+  ['toggle-mute', 'Mute'],
+  ['toggle-softphone', 'Softphone'],
+];
+
+/** Chrome's real bindings (chrome.commands.getAll()), not the ones we suggested. */
+function useShortcuts(): Record<string, string> {
+  const [shortcuts, setShortcuts] = useState<Record<string, string>>({});
+  useEffect(() => {
+    commandShortcuts().then(setShortcuts, () => undefined);
+  }, []);
+  return shortcuts;
+}
+
 export function App({ store }: { store: PopupStore }) {
   const state = useStore(store);
+  const shortcuts = useShortcuts();
   if (!state.snapshot) return <p role="status">Loading…</p>;
   const view = popupView(state.snapshot, __DEFAULT_SERVER__);
 
@@ -28,7 +48,7 @@ export function App({ store }: { store: PopupStore }) {
           <p class="account-number">{view.account.number}</p>
           <p class="account-login">{view.account.login}</p>
         </div>
-        <button class="link" onClick={() => void state.logout()} disabled={state.pending === 'logout' || state.snapshot.call !== null}>
+        <button class="link" onClick={() => void state.logout()} disabled={state.pending.logout || hasAnyCall(state.snapshot)}>
           Sign out
         </button>
       </header>
@@ -39,7 +59,7 @@ export function App({ store }: { store: PopupStore }) {
           <p class="status-text">{view.status.text}</p>
           {view.status.detail && <p class="status-detail">{view.status.detail}</p>}
           {view.status.action && (
-            <button class="link" onClick={() => void state.fixConnection()} disabled={state.pending === 'fix'}>
+            <button class="link" onClick={() => void state.fixConnection()} disabled={state.pending.fix}>
               {view.status.action}
             </button>
           )}
@@ -53,30 +73,34 @@ export function App({ store }: { store: PopupStore }) {
           aria-checked={view.softphone.checked}
           aria-labelledby="softphone-label"
           class="switch"
-          disabled={view.softphone.disabled || state.pending === 'toggle'}
+          disabled={view.softphone.disabled || state.pending.toggle}
           onClick={() => void state.setSoftphone(!view.softphone.checked)}
         >
           <span class="knob" aria-hidden="true" />
         </button>
       </div>
 
-      {view.renew && <RenewSession offer={view.renew} busy={state.pending === 'login'} onRenew={state.login} />}
+      {view.renew && <RenewSession offer={view.renew} busy={state.pending.login === true} onRenew={state.login} />}
 
-      {view.call && (
+      {view.calls.map((call) => (
         <CallPanel
-          call={view.call}
-          busy={state.pending !== null}
-          onAnswer={(id) => void state.answer(id)}
-          onDecline={(id) => void state.decline(id)}
-          onHangup={(id) => void state.hangup(id)}
+          key={call.id}
+          call={call}
+          busy={state.pending[callKey(call.id)] === true}
+          error={state.actionError?.key === callKey(call.id) ? state.actionError.text : null}
+          shortcuts={shortcuts}
+          actions={{ op: state.callOp }}
         />
-      )}
-      {state.actionError && (
+      ))}
+      {state.actionError && !state.actionError.key.startsWith('call:') && (
         <p class="error" role="alert">
-          {state.actionError}
+          {state.actionError.text}
         </p>
       )}
-      {!view.call && view.lastCall && <p class="last-call">{view.lastCall}</p>}
+      {view.calls.length === 0 && view.lastCall && <p class="last-call">{view.lastCall}</p>}
+      <p class="shortcuts" aria-label="Keyboard shortcuts">
+        {SHORTCUT_LABELS.map(([name, label]) => `${label}: ${shortcuts[name] || 'not set'}`).join(' · ')}
+      </p>
     </main>
   );
 }

@@ -1,60 +1,70 @@
 /**
  * The popup's zustand store: a mirror of the worker's snapshot plus what only
- * the popup knows (an intent in flight, the last intent's error). It owns no
+ * the popup knows (intents in flight, the last error of each). It owns no
  * truth: intents go up, snapshots come down.
  */
 import { createStore } from 'zustand/vanilla';
+import type { CallOp } from '../shared/engine-types';
 import type { ErrorCode } from '../shared/errors';
 import type { Snapshot } from '../shared/snapshot';
 import { describeError } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 
+/** An intent's key: one per kind for the account and the phone, one per call for call controls. */
+export type IntentKey = 'login' | 'logout' | 'toggle' | 'fix' | `call:${string}`;
+
 export interface PopupState {
   snapshot: Snapshot | null;
-  /** Which intent is waiting for its answer, to disable its button meanwhile. */
-  pending: 'login' | 'logout' | 'toggle' | 'answer' | 'decline' | 'hangup' | 'fix' | null;
-  actionError: string | null;
+  /** Intents waiting for their answer, to disable their buttons meanwhile. */
+  pending: Partial<Record<IntentKey, true>>;
+  /** The last failed intent's words, with the key it belongs to (a call's error shows in its panel). */
+  actionError: { key: IntentKey; text: string } | null;
 }
 
 export interface PopupActions {
   login(server: string, username: string, password: string): Promise<boolean>;
   logout(): Promise<void>;
   setSoftphone(enabled: boolean): Promise<void>;
-  answer(callId: string): Promise<void>;
-  decline(callId: string): Promise<void>;
-  hangup(callId: string): Promise<void>;
+  callOp(callId: string, op: CallOp): Promise<boolean>;
   fixConnection(): Promise<void>;
 }
 
 type Outcome = { ok: true } | { ok: false; error: ErrorCode; retryAfterSeconds?: number };
 
+export const callKey = (callId: string): IntentKey => `call:${callId}`;
+
 export function createPopupStore() {
   const store = createStore<PopupState & PopupActions>()((set, get) => {
-    const run = async (pending: NonNullable<PopupState['pending']>, task: () => Promise<Outcome>): Promise<boolean> => {
-      if (get().pending) return false; // One intent at a time: a double-click is one click.
-      set({ pending, actionError: null });
+    const run = async (key: IntentKey, task: () => Promise<Outcome>, exclusive = true): Promise<boolean> => {
+      if (exclusive && get().pending[key]) return false; // One intent per key at a time: a double-click is one click.
+      if (exclusive) set((s) => ({ pending: { ...s.pending, [key]: true } }));
+      set((s) => ({ actionError: s.actionError?.key === key ? null : s.actionError }));
       try {
         const result = await task();
         // Login errors are part of the snapshot (the sign-in form shows them).
-        set({ actionError: result.ok || pending === 'login' ? null : describeError(result.error, result.retryAfterSeconds) });
+        if (!result.ok && key !== 'login') set({ actionError: { key, text: describeError(result.error, result.retryAfterSeconds) } });
         return result.ok;
       } catch {
-        set({ actionError: describeError('engine_unavailable') });
+        set({ actionError: { key, text: describeError('engine_unavailable') } });
         return false;
       } finally {
-        set({ pending: null });
+        if (exclusive) set((s) => {
+          const pending = { ...s.pending };
+          delete pending[key];
+          return { pending };
+        });
       }
     };
     return {
       snapshot: null,
-      pending: null,
+      pending: {},
       actionError: null,
       login: (server, username, password) => run('login', () => requestBackground('login', { server, username, password })),
       logout: async () => void (await run('logout', () => requestBackground('logout', {}))),
       setSoftphone: async (enabled) => void (await run('toggle', () => requestBackground('set-softphone', { enabled }))),
-      answer: async (callId) => void (await run('answer', () => requestBackground('answer', { callId }))),
-      decline: async (callId) => void (await run('decline', () => requestBackground('decline', { callId }))),
-      hangup: async (callId) => void (await run('hangup', () => requestBackground('hangup', { callId }))),
+      // Digits do not wait for each other (a fast typist's keys must all go out; the worker queues
+      // them), and Hang up never waits for a pending hold.
+      callOp: (callId, op) => run(callKey(callId), () => requestBackground('call-op', { callId, op }), op.kind !== 'dtmf' && op.kind !== 'hangup'),
       fixConnection: async () => void (await run('fix', () => requestBackground('fix-connection', {}))),
     };
   });

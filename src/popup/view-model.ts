@@ -2,9 +2,9 @@
  * What the popup shows, computed from the worker's snapshot. Pure: the
  * components only lay this out, and the tests check it without a DOM.
  */
-import type { Snapshot } from '../shared/snapshot';
+import { hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
 import { DEFAULT_TUNING } from '../shared/tuning';
-import { callerLabel, describeCallEnd, describeError, describeRegistration, whereCallsGo } from '../shared/text';
+import { callerLabel, describeCallEnd, describeCallNotice, describeCallStatus, describeError, describeQuality, describeRegistration, whereCallsGo } from '../shared/text';
 
 export type Tone = 'ok' | 'off' | 'busy' | 'bad';
 
@@ -16,9 +16,39 @@ export interface StatusLine {
   action: string | null;
 }
 
-export type CallPanel =
-  | { kind: 'ringing'; id: string; caller: string; name: string; number: string }
-  | { kind: 'in-call'; id: string; caller: string; answering: boolean; answeredAt: number | null };
+/** A ringing call: "Incoming call", or "Call waiting" while the agent is in another call. */
+export interface RingingPanel {
+  kind: 'ringing';
+  id: string;
+  /** The region's accessible name. */
+  region: 'Incoming call' | 'Call waiting';
+  /** The answer button's name: "Hold & answer" puts the current call on hold first. */
+  answerLabel: 'Answer' | 'Hold & answer';
+  caller: string;
+  name: string;
+  number: string;
+}
+
+/** An answered call with its controls. */
+export interface InCallPanel {
+  kind: 'in-call';
+  id: string;
+  /** "Call in progress" for the call the agent talks in, "Call on hold" for the other one. */
+  region: 'Call in progress' | 'Call on hold';
+  caller: string;
+  name: string;
+  number: string;
+  status: string;
+  answeredAt: number | null;
+  /** Controls work once the call is connected (not while answering or transferring). */
+  controls: boolean;
+  muted: boolean;
+  held: boolean;
+  notice: string | null;
+  quality: string | null;
+}
+
+export type CallPanel = RingingPanel | InCallPanel;
 
 export interface PopupView {
   screen: 'sign-in' | 'phone';
@@ -26,7 +56,8 @@ export interface PopupView {
   account: { name: string; number: string; login: string } | null;
   status: StatusLine;
   softphone: { checked: boolean; disabled: boolean };
-  call: CallPanel | null;
+  /** The ringing call first (it needs attention), then the current call, then the held one. */
+  calls: CallPanel[];
   lastCall: string | null;
   /** Shown ahead of expiry: re-enter the password to stay signed in. */
   renew: { endsAt: number; server: string; username: string } | null;
@@ -68,12 +99,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
       ? { name: s.account.name, number: s.account.vPhoneNumber, login: `${s.account.username} · ${new URL(s.account.server).host}` }
       : null;
 
-  let call: CallPanel | null = null;
-  if (s.call && s.call.phase === 'ringing') {
-    call = { kind: 'ringing', id: s.call.id, caller: callerLabel(s.call.remoteName, s.call.remoteNumber), name: s.call.remoteName, number: s.call.remoteNumber };
-  } else if (s.call && s.call.phase !== 'ended') {
-    call = { kind: 'in-call', id: s.call.id, caller: callerLabel(s.call.remoteName, s.call.remoteNumber), answering: s.call.phase === 'answering', answeredAt: s.call.answeredAt };
-  }
+  const calls = callPanels(s);
 
   return {
     screen: account ? 'phone' : 'sign-in',
@@ -81,7 +107,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     account,
     status: statusLine(s),
     softphone: { checked: s.softphoneEnabled, disabled: s.login !== 'signed-in' },
-    call,
+    calls,
     renew: renewOffer(s, now),
     lastCall: s.lastCall?.endReason ? `${callerLabel(s.lastCall.remoteName, s.lastCall.remoteNumber)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
   };
@@ -100,4 +126,47 @@ function renewOffer(s: Snapshot, now: number): PopupView['renew'] {
   const endsAt = Date.parse(s.sessionExpiresAt);
   if (Number.isNaN(endsAt) || endsAt - now > DEFAULT_TUNING.sessionWarningMinutes * 60_000) return null;
   return { endsAt, server: s.account.server, username: s.account.username };
+}
+
+function ringingPanel(call: CallView, waiting: boolean): RingingPanel {
+  return {
+    kind: 'ringing',
+    id: call.id,
+    region: waiting ? 'Call waiting' : 'Incoming call',
+    answerLabel: waiting ? 'Hold & answer' : 'Answer',
+    caller: callerLabel(call.remoteName, call.remoteNumber),
+    name: call.remoteName,
+    number: call.remoteNumber,
+  };
+}
+
+function inCallPanel(call: CallView, region: InCallPanel['region']): InCallPanel {
+  return {
+    kind: 'in-call',
+    id: call.id,
+    region,
+    caller: callerLabel(call.remoteName, call.remoteNumber),
+    name: call.remoteName,
+    number: call.remoteNumber,
+    status: describeCallStatus(call),
+    answeredAt: call.answeredAt,
+    controls: call.phase === 'active' && call.transfer === null,
+    muted: call.muted,
+    held: call.held,
+    notice: call.notice ? describeCallNotice(call.notice) : null,
+    quality: describeQuality(call.quality),
+  };
+}
+
+/** The calls as panels: which one is "in progress" and which "on hold" is decided here only. */
+export function callPanels(s: Pick<Snapshot, 'calls'>): CallPanel[] {
+  const panels: CallPanel[] = [];
+  const ringing = ringingCall(s);
+  if (ringing) panels.push(ringingPanel(ringing, hasLiveCall(s)));
+  const live = liveCalls(s);
+  // The current call: the one not on hold, else the most recently answered.
+  const current = live.find((c) => !c.held) ?? [...live].sort((a, b) => (b.answeredAt ?? b.startedAt) - (a.answeredAt ?? a.startedAt))[0];
+  if (current) panels.push(inCallPanel(current, 'Call in progress'));
+  for (const other of live) if (other !== current) panels.push(inCallPanel(other, 'Call on hold'));
+  return panels;
 }

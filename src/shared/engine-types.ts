@@ -1,5 +1,4 @@
-import type { CallPhase } from './call-state';
-import type { CallEndReason } from './call-state';
+import type { CallEndReason, CallView } from './call-state';
 import type { ErrorCode } from './errors';
 
 /** What the worker pushes to the phone engine: everything it needs to register. */
@@ -22,20 +21,43 @@ export interface EngineConfig {
   registerDeadlineMs: number;
   /** A WebSocket that has not opened after this long is given up and retried. */
   connectTimeoutMs: number;
+  /** How calls behave; changing these never restarts the user agent. */
+  calls: CallPreferences;
 }
+
+export type DtmfTransport = 'rfc4733' | 'info';
+
+export interface CallPreferences {
+  /** A second call while in one rings softly (call waiting); off: it gets 486 at once. */
+  callWaiting: boolean;
+  /** RFC 4733 telephone-events in the media (default), or SIP INFO application/dtmf-relay. */
+  dtmfTransport: DtmfTransport;
+}
+
+export const DEFAULT_CALL_PREFERENCES: CallPreferences = { callWaiting: true, dtmfTransport: 'rfc4733' };
+
+/** At most this many calls at once (one live, one held or waiting); the next gets 486. */
+export const MAX_CALLS = 2;
+
+/** What the agent can do to one call: one engine command, one guard (see protocol.ts). */
+export type CallOp =
+  | { kind: 'answer' }
+  | { kind: 'hangup' }
+  | { kind: 'mute'; on: boolean }
+  | { kind: 'hold'; on: boolean }
+  | { kind: 'dtmf'; tones: string }
+  | { kind: 'transfer'; target: string };
+
+export const DTMF_TONES = /^[0-9*#]{1,32}$/;
+/** A transfer target as typed: a number or a SIP user (checked again in the engine). */
+export const MAX_TRANSFER_TARGET = 256;
 
 export type MicStatus = 'granted' | 'denied' | 'prompt' | 'unknown';
 
 export type EngineRegistration = 'unregistered' | 'registering' | 'registered' | 'failed';
 
-export interface EngineCall {
-  id: string;
-  phase: CallPhase;
-  remoteName: string;
-  remoteNumber: string;
-  startedAt: number;
-  answeredAt: number | null;
-}
+/** The engine's view of a call is the agent's: one type everywhere. */
+export type EngineCall = CallView;
 
 /** The engine's own view, asked for after a worker restart to resync. */
 export interface EngineState {
@@ -45,7 +67,7 @@ export interface EngineState {
   registration: EngineRegistration;
   transportConnected: boolean;
   mic: MicStatus;
-  call: EngineCall | null;
+  calls: EngineCall[];
   lastRegisteredAt: number | null;
   /** How late this document's timers and the ticker worker's ticks fire (diagnostics). */
   timers: TimerHealth | null;
@@ -70,6 +92,16 @@ export interface CallStats {
   bytesReceived: number;
   packetsSent: number;
   packetsReceived: number;
+  packetsLost: number;
+  /** The agent's microphone as sent (media-source audioLevel, 0..1; 0 while muted). */
+  micLevel: number;
+  /** What arrives from the caller (inbound-rtp audioLevel, 0..1). */
+  remoteLevel: number;
+  /** Cumulative inbound audio energy and duration (RMS over a window = sqrt(dE / dT)). */
+  inboundEnergy: number;
+  inboundDuration: number;
+  roundTripMs: number | null;
+  jitterMs: number | null;
 }
 
 /** Facts the engine reports; the worker turns them into state. */
@@ -79,7 +111,8 @@ export type EngineFact =
   | { kind: 'registration-failed'; at: number; error: ErrorCode; cause: string; status: number | null; reason: string | null }
   | { kind: 'transport'; at: number; connected: boolean }
   | { kind: 'mic'; at: number; status: MicStatus }
-  | { kind: 'call-incoming'; at: number; call: EngineCall }
+  | { kind: 'call-incoming'; at: number; call: EngineCall; waiting: boolean }
   | { kind: 'call-ringtone'; at: number; callId: string }
-  | { kind: 'call-phase'; at: number; callId: string; phase: CallPhase }
+  /** The call changed (phase or flags): the whole call, so the worker never merges. */
+  | { kind: 'call-updated'; at: number; call: EngineCall }
   | { kind: 'call-ended'; at: number; callId: string; reason: CallEndReason; cause: string };

@@ -26,6 +26,12 @@ export const ERROR_CODES = [
   // calls
   'no_such_call',
   'call_failed',
+  'call_busy', // a re-INVITE is still pending: JsSIP refuses a second
+  'call_limit', // at most MAX_CALLS calls at once
+  'hold_refused',
+  'invalid_transfer_target',
+  'transfer_refused',
+  'dtmf_failed',
   // misuse or bugs
   'bad_request',
   'internal',

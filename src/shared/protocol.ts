@@ -7,7 +7,7 @@
  * document included), and each receiver validates the shape and the sender at
  * its boundary before acting.
  */
-import type { CallStats, EngineConfig, EngineFact, EngineState } from './engine-types';
+import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, type CallStats, type EngineConfig, type EngineFact, type EngineState } from './engine-types';
 import type { Result } from './errors';
 import type { Snapshot } from './snapshot';
 import type { TimelineEntry } from './timeline-types';
@@ -20,15 +20,17 @@ export interface BackgroundApi {
   login: { req: { server: string; username: string; password: string }; res: Result };
   logout: { req: Record<string, never>; res: Result };
   'set-softphone': { req: { enabled: boolean }; res: Result };
-  answer: { req: { callId: string }; res: Result };
-  decline: { req: { callId: string }; res: Result };
-  hangup: { req: { callId: string }; res: Result };
+  /** Everything the agent does to a call (answer, decline/hang up, mute, hold, digits, transfer). */
+  'call-op': { req: { callId: string; op: CallOp }; res: Result };
+  /** The options page's call settings (call waiting, DTMF transport). */
+  'set-call-preferences': { req: { preferences: CallPreferences }; res: Result };
+  'get-call-preferences': { req: Record<string, never>; res: CallPreferences };
   /** The permission page says the microphone was granted (or refused). */
   'mic-result': { req: { granted: boolean }; res: Result };
   /** "Reconnect now" / "Allow microphone": the one action that can fix the connection. */
   'fix-connection': { req: Record<string, never>; res: Result };
-  /** Audio counters of the call in progress (diagnostics, tests, the in-call view). */
-  'get-call-stats': { req: Record<string, never>; res: CallStats | null };
+  /** Audio counters and levels of one call (the in-call meter, diagnostics, tests). */
+  'get-call-stats': { req: { callId: string }; res: CallStats | null };
   /** The engine's own state (diagnostics), or null when no phone engine runs. */
   'get-engine-state': { req: Record<string, never>; res: EngineState | null };
   /** The connection timeline, oldest first (options page, support export). */
@@ -42,12 +44,11 @@ export interface OffscreenApi {
   'engine-configure': { req: { config: EngineConfig }; res: Result };
   'engine-enable': { req: Record<string, never>; res: Result };
   'engine-disable': { req: Record<string, never>; res: Result };
-  'engine-answer': { req: { callId: string }; res: Result };
-  /** Ends the call: 486 Busy Here while it rings, BYE once answered. */
-  'engine-hangup': { req: { callId: string }; res: Result };
+  /** One command for a call; hangup is 486 Busy Here while it rings, BYE once answered. */
+  'engine-call': { req: { callId: string; op: CallOp }; res: Result };
   'engine-state': { req: Record<string, never>; res: EngineState };
   'engine-recover': { req: Record<string, never>; res: Result };
-  'engine-stats': { req: Record<string, never>; res: CallStats | null };
+  'engine-stats': { req: { callId: string }; res: CallStats | null };
 }
 
 /** Pushes to the pages (no response expected). */
@@ -90,23 +91,47 @@ export function message<T extends Target, K extends TypeOf<T>>(
 type Check = (m: Record<string, unknown>) => boolean;
 
 const str = (v: unknown) => typeof v === 'string';
-const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 4096;
+// Our own call ids are UUIDs; anything longer is not one of ours.
+const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 64;
 const bool = (v: unknown) => typeof v === 'boolean';
 const none: Check = () => true;
 const callId: Check = (m) => nonEmpty(m.callId);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** The one guard for what can be done to a call. */
+export function isCallOp(v: unknown): v is CallOp {
+  if (!isObject(v)) return false;
+  switch (v.kind) {
+    case 'answer':
+    case 'hangup':
+      return true;
+    case 'mute':
+    case 'hold':
+      return bool(v.on);
+    case 'dtmf':
+      return typeof v.tones === 'string' && DTMF_TONES.test(v.tones);
+    case 'transfer':
+      return typeof v.target === 'string' && v.target.trim().length > 0 && v.target.length <= MAX_TRANSFER_TARGET;
+    default:
+      return false;
+  }
+}
+
+const isCallPreferences = (v: unknown): v is CallPreferences =>
+  isObject(v) && bool(v.callWaiting) && (v.dtmfTransport === 'rfc4733' || v.dtmfTransport === 'info');
+const callOp: Check = (m) => callId(m) && isCallOp(m.op);
 
 const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'get-snapshot': none,
   login: (m) => str(m.server) && str(m.username) && str(m.password),
   logout: none,
   'set-softphone': (m) => bool(m.enabled),
-  answer: callId,
-  decline: callId,
-  hangup: callId,
+  'call-op': callOp,
+  'set-call-preferences': (m) => isCallPreferences(m.preferences),
+  'get-call-preferences': none,
   'mic-result': (m) => bool(m.granted),
   'fix-connection': none,
-  'get-call-stats': none,
+  'get-call-stats': callId,
   'get-timeline': none,
   'get-engine-state': none,
   'engine-fact': (m) => isObject(m.fact) && str(m.fact.kind) && typeof m.fact.at === 'number',
@@ -116,11 +141,10 @@ const offscreenChecks: Record<TypeOf<'offscreen'>, Check> = {
   'engine-configure': (m) => isObject(m.config) && Array.isArray(m.config.wsUris) && str(m.config.uri),
   'engine-enable': none,
   'engine-disable': none,
-  'engine-answer': callId,
-  'engine-hangup': callId,
+  'engine-call': callOp,
   'engine-state': none,
   'engine-recover': none,
-  'engine-stats': none,
+  'engine-stats': callId,
 };
 
 const uiChecks: Record<TypeOf<'ui'>, Check> = {

@@ -1,4 +1,4 @@
-import type { CallEndReason, CallPhase } from './call-state';
+import { isLive, type CallView } from './call-state';
 import type { ErrorCode } from './errors';
 import type { RegistrationState } from './registration-state';
 
@@ -19,16 +19,7 @@ export interface RoutingSummary {
   ringTimeoutSeconds: number;
 }
 
-export interface CallView {
-  id: string;
-  phase: CallPhase;
-  /** Untrusted text from the caller's SIP headers: render as text only. */
-  remoteName: string;
-  remoteNumber: string;
-  startedAt: number;
-  answeredAt: number | null;
-  endReason: CallEndReason | null;
-}
+export type { CallView };
 
 export type LoginStatus = 'signed-out' | 'signing-in' | 'signed-in';
 
@@ -50,7 +41,8 @@ export interface Snapshot {
   registrationError: ErrorCode | null;
   /** When the state last changed (ms since epoch), to say "for 2 minutes". */
   registrationSince: number;
-  call: CallView | null;
+  /** Calls ringing or in progress, oldest first (at most MAX_CALLS). Read through the selectors below. */
+  calls: CallView[];
   /** The last finished call, kept briefly so the popup can say what happened. */
   lastCall: CallView | null;
   sessionExpiresAt: string | null;
@@ -68,8 +60,34 @@ export function initialSnapshot(now: number): Snapshot {
     registration: 'off',
     registrationError: null,
     registrationSince: now,
-    call: null,
+    calls: [],
     lastCall: null,
     sessionExpiresAt: null,
   };
+}
+
+// --- selectors: the badge, the update gate, session expiry and the view model
+// read calls through these, never the field directly.
+
+/** The call that rings (the newest, when two do). */
+export function ringingCall(s: Pick<Snapshot, 'calls'>): CallView | null {
+  return [...s.calls].reverse().find((c) => c.phase === 'ringing') ?? null;
+}
+
+/** Calls being answered or in progress. */
+export function liveCalls(s: Pick<Snapshot, 'calls'>): CallView[] {
+  return s.calls.filter(isLive);
+}
+
+export function hasLiveCall(s: Pick<Snapshot, 'calls'>): boolean {
+  return s.calls.some(isLive);
+}
+
+/** Any call ringing or in progress: the phone is busy (no disruptive recovery, no update). */
+export function hasAnyCall(s: Pick<Snapshot, 'calls'>): boolean {
+  return s.calls.some((c) => c.phase !== 'ended');
+}
+
+export function callById(s: Pick<Snapshot, 'calls'>, id: string): CallView | null {
+  return s.calls.find((c) => c.id === id) ?? null;
 }

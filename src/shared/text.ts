@@ -3,7 +3,7 @@
  * chrome.i18n); the worker and the pages turn them into these sentences. One
  * table keeps the notification, the badge tooltip and the popup saying the same.
  */
-import type { CallEndReason } from './call-state';
+import type { CallEndReason, CallNotice, CallView, QualityIssue } from './call-state';
 import type { ErrorCode } from './errors';
 import type { RegistrationState } from './registration-state';
 import type { RoutingSummary } from './snapshot';
@@ -26,6 +26,12 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   engine_unavailable: 'The phone engine is not running.',
   no_such_call: 'That call has already ended.',
   call_failed: 'The call failed.',
+  call_busy: 'The call is still changing. Try again in a moment.',
+  call_limit: 'You already have two calls. End one first.',
+  hold_refused: "The caller's phone refused the hold. The call goes on.",
+  invalid_transfer_target: 'Enter a phone number or a user name to transfer to.',
+  transfer_refused: 'The transfer did not go through. You are still in the call.',
+  dtmf_failed: 'The digits could not be sent.',
   bad_request: 'The request was malformed.',
   internal: 'Something went wrong inside the extension.',
 };
@@ -58,6 +64,7 @@ const END_TEXT: Record<CallEndReason, string> = {
   'answered-elsewhere': 'Answered on your forwarding phone.',
   'remote-hangup': 'The caller hung up.',
   'local-hangup': 'Call ended.',
+  transferred: 'Transferred.',
   failed: 'The call failed.',
 };
 
@@ -80,4 +87,39 @@ export function callerLabel(name: string, number: string): string {
   const n = name.trim();
   if (n === '' || n === number) return number || 'Unknown caller';
   return number ? `${n} (${number})` : n;
+}
+
+const NOTICE_TEXT: Record<CallNotice, string> = {
+  'hold-refused': "The caller's phone refused the hold. The call goes on, not on hold.",
+  'resume-refused': "The caller's phone refused to resume. The call is still on hold.",
+  'hold-busy': 'The call was still changing. Try again in a moment.',
+  'transfer-refused': 'The transfer did not go through. You are still in the call.',
+  'dtmf-failed': 'The digits could not be sent.',
+};
+
+export function describeCallNotice(notice: CallNotice): string {
+  return NOTICE_TEXT[notice];
+}
+
+const QUALITY_TEXT: Record<QualityIssue, string> = {
+  latency: 'Long delay on the line: you may talk over each other.',
+  jitter: 'The audio is uneven: words may sound choppy.',
+  loss: 'Audio is breaking up: parts of words are lost.',
+};
+
+/** One sentence per quality issue, in an agent's words; null when the line is good. */
+export function describeQuality(issues: QualityIssue[]): string | null {
+  return issues.length === 0 ? null : issues.map((i) => QUALITY_TEXT[i]).join(' ');
+}
+
+/** What a call is doing right now, in one line. */
+export function describeCallStatus(call: Pick<CallView, 'phase' | 'held' | 'remoteHeld' | 'muted' | 'transfer'>): string {
+  if (call.phase === 'ringing') return 'Incoming call';
+  if (call.phase === 'answering') return 'Connecting…';
+  if (call.phase === 'ended') return 'Call ended';
+  if (call.transfer) return `Transferring to ${call.transfer.target}…`;
+  if (call.held && call.remoteHeld) return 'On hold (both sides)';
+  if (call.held) return 'On hold';
+  if (call.remoteHeld) return 'On hold by the caller';
+  return call.muted ? 'On a call, muted' : 'On a call';
 }

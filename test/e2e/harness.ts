@@ -10,6 +10,7 @@ import { startLab, type Lab, type LabOptions } from '../../scripts/lab/lab';
 import { until } from '../../scripts/lib/until';
 import { grantMicrophone as grantMicrophoneTo, launchExtensionBrowser, type ExtensionBrowser } from '../../scripts/lib/extension-browser';
 import type { Snapshot } from '../../src/shared/snapshot';
+import type { CallStats } from '../../src/shared/engine-types';
 
 export { DIST } from '../../scripts/lib/extension-browser';
 export { until };
@@ -49,8 +50,11 @@ export async function snapshot(agent: Agent): Promise<Snapshot> {
   return agent.popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-snapshot' })) as Promise<Snapshot>;
 }
 
-export async function callStats(agent: Agent): Promise<{ bytesSent: number; bytesReceived: number } | null> {
-  return agent.popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-call-stats' }));
+/** Audio counters and levels of a call in the extension (the first call when no id is given). */
+export async function callStats(agent: Agent, callId?: string): Promise<CallStats | null> {
+  const id = callId ?? (await snapshot(agent)).calls[0]?.id;
+  if (!id) return null;
+  return agent.popup.evaluate((cid) => chrome.runtime.sendMessage({ target: 'background', type: 'get-call-stats', callId: cid }), id);
 }
 
 export interface ShownNotification {

@@ -31,7 +31,7 @@ async function timeToRegistered(what: string, timeoutMs = 30_000): Promise<numbe
 /** A call placed now rings in the extension and is answered with audio both ways. */
 async function callRingsAndIsAnswered(label: string): Promise<void> {
   const callerId = await lc.call(ALICE.number, label);
-  await until('ringing in the extension', async () => (await snapshot(agent)).call?.phase === 'ringing');
+  await until('ringing in the extension', async () => (await snapshot(agent)).calls[0]?.phase === 'ringing');
   await popup.getByRole('button', { name: 'Answer' }).click();
   await lc.waitFor('caller confirmed', (e) => e.who === 'caller' && e.id === callerId && e.type === 'confirmed');
   await until('audio both ways', async () => {
@@ -39,7 +39,7 @@ async function callRingsAndIsAnswered(label: string): Promise<void> {
     return s && s.bytesSent > 0 && s.bytesReceived > 0;
   });
   await lc.hangup(callerId);
-  await until('call over', async () => (await snapshot(agent)).call === null);
+  await until('call over', async () => (await snapshot(agent)).calls.length === 0);
 }
 
 async function exactlyOneBinding(): Promise<void> {
@@ -112,16 +112,16 @@ describe('the extension notices faults, says so and recovers', () => {
 
   it('4b. service worker terminated while a call rings: not missed, answered after wake', async () => {
     const callerId = await lc.call(ALICE.number, 'Ringing through a worker stop');
-    await until('ringing', async () => (await snapshot(agent)).call?.phase === 'ringing');
+    await until('ringing', async () => (await snapshot(agent)).calls[0]?.phase === 'ringing');
     const cdp = await agent.context.newCDPSession(popup);
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.stopAllWorkers');
     const s = await snapshot(agent); // wakes the worker, which resyncs from the engine
-    expect(s.call?.phase).toBe('ringing');
+    expect(s.calls[0]?.phase).toBe('ringing');
     await popup.getByRole('button', { name: 'Answer' }).click();
     await lc.waitFor('caller confirmed', (e) => e.who === 'caller' && e.id === callerId && e.type === 'confirmed');
     await lc.hangup(callerId);
-    await until('call over', async () => (await snapshot(agent)).call === null);
+    await until('call over', async () => (await snapshot(agent)).calls.length === 0);
     await exactlyOneBinding();
   });
 
@@ -157,7 +157,7 @@ describe('the extension notices faults, says so and recovers', () => {
 
   it('7. a call in progress survives a dropped binding and failing refreshes; recovery follows', async () => {
     const callerId = await lc.call(ALICE.number, 'Long call');
-    await until('ringing', async () => (await snapshot(agent)).call?.phase === 'ringing');
+    await until('ringing', async () => (await snapshot(agent)).calls[0]?.phase === 'ringing');
     await popup.getByRole('button', { name: 'Answer' }).click();
     await lc.waitFor('caller confirmed', (e) => e.who === 'caller' && e.id === callerId && e.type === 'confirmed');
     const before = await until('audio', async () => callStats(agent));
@@ -166,11 +166,11 @@ describe('the extension notices faults, says so and recovers', () => {
     await new Promise((r) => setTimeout(r, (TUNING.refreshSeconds * 2 + 3) * 1000));
     await lab.thawKamailio();
     const during = await callStats(agent);
-    expect((await snapshot(agent)).call?.phase).toBe('active');
+    expect((await snapshot(agent)).calls[0]?.phase).toBe('active');
     expect(during?.bytesReceived).toBeGreaterThan(before.bytesReceived);
     expect((await lc.events()).some((e) => e.who === 'caller' && e.id === callerId && (e.type === 'ended' || e.type === 'failed'))).toBe(false);
     await lc.hangup(callerId);
-    await until('call over', async () => (await snapshot(agent)).call === null);
+    await until('call over', async () => (await snapshot(agent)).calls.length === 0);
     await timeToRegistered('binding dropped during a call');
     await exactlyOneBinding();
   });

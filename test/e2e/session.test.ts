@@ -59,7 +59,7 @@ describe('session expiry', () => {
     const callerId = await lc.call(ALICE.number, 'During expiry');
     const vm = await lc.waitFor('voicemail', (e) => e.who === 'voicemail' && e.type === 'answered' && e.t >= placedAt);
     expect(vm.detail).toBe(ALICE.user);
-    expect((await snapshot(agent)).call).toBeNull();
+    expect((await snapshot(agent)).calls).toEqual([]);
     await lc.hangup(callerId);
   });
 
@@ -73,9 +73,9 @@ describe('session expiry', () => {
     expect(await popup.getByRole('switch', { name: 'Softphone' }).getAttribute('aria-checked')).toBe('true');
     expect((await notifications(agent)).session).toBeUndefined();
     await lc.call(ALICE.number, 'After re-login');
-    await until('rings', async () => (await snapshot(agent)).call?.phase === 'ringing');
+    await until('rings', async () => (await snapshot(agent)).calls[0]?.phase === 'ringing');
     await popup.getByRole('button', { name: 'Decline' }).click();
-    await until('call over', async () => (await snapshot(agent)).call === null);
+    await until('call over', async () => (await snapshot(agent)).calls.length === 0);
   });
 
   it('warned ahead of expiry, the agent renews during a call: same call, same registration', async () => {
@@ -86,7 +86,7 @@ describe('session expiry', () => {
     await expect.poll(() => form.isVisible()).toBe(true);
 
     const callerId = await lc.call(ALICE.number, 'Renewal call');
-    await until('rings', async () => (await snapshot(agent)).call?.phase === 'ringing');
+    await until('rings', async () => (await snapshot(agent)).calls[0]?.phase === 'ringing');
     await popup.getByRole('button', { name: 'Answer' }).click();
     await lc.waitFor('caller confirmed', (e) => e.who === 'caller' && e.id === callerId && e.type === 'confirmed');
     const before = (await snapshot(agent)).sessionExpiresAt;
@@ -97,7 +97,7 @@ describe('session expiry', () => {
     await until('a new expiry', async () => (await snapshot(agent)).sessionExpiresAt !== before);
     await expect.poll(() => form.isVisible()).toBe(false);
     const s = await snapshot(agent);
-    expect(s.call?.phase).toBe('active');
+    expect(s.calls[0]?.phase).toBe('active');
     expect(s.registration).toBe('registered');
     expect((await lc.events()).some((e) => e.who === 'caller' && e.id === callerId && (e.type === 'ended' || e.type === 'failed'))).toBe(false);
     expect(await lab.locations(ALICE.user)).toHaveLength(1);

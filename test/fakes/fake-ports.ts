@@ -33,7 +33,7 @@ export class FakeEngine implements EnginePort {
     registration: 'unregistered',
     transportConnected: false,
     mic: 'unknown',
-    call: null,
+    calls: [],
     lastRegisteredAt: null,
     timers: null,
   };

@@ -1,3 +1,4 @@
+import { newCall } from '../../../src/shared/call-state';
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotices, noticeText } from '../../../src/background/connection-notices';
 import { appendBounded, entryForChange, Timeline } from '../../../src/background/timeline';
@@ -75,13 +76,13 @@ describe('tuning and backoff', () => {
 
 describe('extension updates', () => {
   it('wait until no call rings or is in progress', () => {
-    const call = { id: 'c', phase: 'active' as const, remoteName: '', remoteNumber: '', startedAt: 0, answeredAt: 0, endReason: null };
-    let s = on({ call });
+    const call = { ...newCall({ id: 'c', remoteName: '', remoteNumber: '', startedAt: 0 }), phase: 'active' as const, answeredAt: 0 };
+    let s = on({ calls: [call] });
     let reloads = 0;
     const gate = new UpdateGate(() => s, () => reloads++);
     gate.onUpdateAvailable();
     expect(reloads).toBe(0);
-    s = on({ call: null });
+    s = on({ calls: [] });
     gate.reloadIfIdle();
     gate.reloadIfIdle();
     expect(reloads).toBe(1);

@@ -3,6 +3,7 @@
  * softphone off (no REGISTER refresh to be refused), and held back while a call
  * is in progress. The end-to-end side is test/e2e/session-lifecycle.test.ts.
  */
+import { newCall } from '../../../src/shared/call-state';
 import { describe, expect, it } from 'vitest';
 import { goodGrant } from '../../fakes/grant';
 import { fakeWorker } from '../../fakes/worker';
@@ -13,7 +14,7 @@ const PAST_EXPIRY_MS = Date.parse(goodGrant.sip.expiresAt) - 1_800_000_000_000 +
 const worker = fakeWorker;
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
-const call = { id: 'c1', phase: 'ringing' as const, remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1, answeredAt: null };
+const call = newCall({ id: 'c1', remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1 });
 const refused = fact('registration-failed', { error: 'sip_auth_failed', cause: 'Forbidden', status: 403, reason: 'Credentials Expired' });
 
 describe('session expiry', () => {
@@ -37,22 +38,22 @@ describe('session expiry', () => {
     await w.auth.login('https://api.example.test', 'alice', 'pw');
     await w.phone.setEnabled(true);
     w.onFact(fact('registered', {}));
-    w.onFact(fact('call-incoming', { call }));
-    w.onFact(fact('call-phase', { callId: 'c1', phase: 'active' }));
+    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-updated', { call: { ...call, phase: 'active', answeredAt: 2 } }));
 
     w.onFact(refused);
     w.advance(PAST_EXPIRY_MS);
     await w.phone.watchdog();
     await settle();
     // Still signed in, so the popup keeps the call's controls; the engine is not told to stop.
-    expect(w.store.get()).toMatchObject({ login: 'signed-in', registration: 'registered', call: { phase: 'active' } });
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', registration: 'registered', calls: [{ phase: 'active' }] });
     expect(w.engine.types()).not.toContain('engine-disable');
     expect(w.notifications.has('session')).toBe(false);
 
     w.onFact(fact('call-ended', { callId: 'c1', reason: 'remote-hangup', cause: 'BYE' }));
     await settle();
     await settle();
-    expect(w.store.get()).toMatchObject({ login: 'signed-out', registration: 'session-expired', call: null });
+    expect(w.store.get()).toMatchObject({ login: 'signed-out', registration: 'session-expired', calls: [] });
     expect(w.engine.types()).toContain('engine-disable');
     expect(w.notifications.get('session')).toMatchObject({ title: 'Your session expired' });
   });
@@ -62,14 +63,14 @@ describe('session expiry', () => {
     await w.auth.login('https://api.example.test', 'alice', 'pw');
     await w.phone.setEnabled(true);
     w.onFact(fact('registered', {}));
-    w.onFact(fact('call-incoming', { call }));
+    w.onFact(fact('call-incoming', { call, waiting: false }));
     w.onFact(refused);
     await settle();
     await w.auth.login('https://api.example.test', 'alice', 'pw');
     w.onFact(fact('call-ended', { callId: 'c1', reason: 'remote-hangup', cause: 'BYE' }));
     await settle();
     await settle();
-    expect(w.store.get()).toMatchObject({ login: 'signed-in', call: null });
+    expect(w.store.get()).toMatchObject({ login: 'signed-in', calls: [] });
     expect(w.store.get().registration).not.toBe('session-expired');
   });
 });

@@ -1,3 +1,4 @@
+import { newCall } from '../../../src/shared/call-state';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PhoneSupervisor } from '../../../src/background/phone-supervisor';
 import { restoreSnapshot } from '../../../src/background/restore';
@@ -106,39 +107,81 @@ describe('softphone switch', () => {
 });
 
 describe('calls', () => {
-  const call = { id: 'c1', phase: 'ringing' as const, remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1, answeredAt: null };
+  const call = newCall({ id: 'c1', remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1 });
+  const active = { ...call, phase: 'active' as const, answeredAt: 2 };
 
   it('rings with an Answer / Decline notification and answers from it', async () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call }));
+    w.onFact(fact('call-incoming', { call, waiting: false }));
     expect(w.notifications.get('call:c1')).toMatchObject({ title: 'Incoming call', message: 'Carol (+15550200)', buttons: ['Answer', 'Decline'] });
     expect(w.badges.at(-1)?.text).toBe('RING');
     w.calls.onNotificationButton('call:c1', 0);
     await new Promise((r) => setTimeout(r, 0));
-    expect(w.engine.requests.at(-1)).toEqual({ type: 'engine-answer', payload: { callId: 'c1' } });
-    w.onFact(fact('call-phase', { callId: 'c1', phase: 'active' }));
+    expect(w.engine.requests.at(-1)).toEqual({ type: 'engine-call', payload: { callId: 'c1', op: { kind: 'answer' } } });
+    w.onFact(fact('call-updated', { call: active }));
     expect(w.notifications.has('call:c1')).toBe(false);
-    expect(w.store.get().call?.phase).toBe('active');
+    expect(w.store.get().calls.map((c) => c.phase)).toEqual(['active']);
+    expect(w.badges.at(-1)?.text).toBe('CALL');
   });
 
   it('a double Answer is one answer; a stale id is no_such_call', async () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call }));
-    w.onFact(fact('call-phase', { callId: 'c1', phase: 'answering' }));
-    await w.calls.answer('c1');
-    expect(w.engine.types()).not.toContain('engine-answer');
-    expect(await w.calls.answer('zzz')).toMatchObject({ ok: false, error: 'no_such_call' });
+    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-updated', { call: { ...call, phase: 'answering' } }));
+    await Promise.all([w.calls.op('c1', { kind: 'answer' }), w.calls.op('c1', { kind: 'answer' })]);
+    expect(w.engine.types()).not.toContain('engine-call');
+    expect(await w.calls.op('zzz', { kind: 'answer' })).toMatchObject({ ok: false, error: 'no_such_call' });
   });
 
   it('a missed call leaves a notification; answered elsewhere does not', () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call }));
+    w.onFact(fact('call-incoming', { call, waiting: false }));
     w.onFact(fact('call-ended', { callId: 'c1', reason: 'missed', cause: 'Canceled' }));
     expect(w.notifications.get('missed:c1')).toMatchObject({ title: 'Missed call.' });
-    expect(w.store.get()).toMatchObject({ call: null, lastCall: { endReason: 'missed' } });
-    w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' } }));
+    expect(w.store.get()).toMatchObject({ calls: [], lastCall: { endReason: 'missed' } });
+    w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' }, waiting: false }));
     w.onFact(fact('call-ended', { callId: 'c2', reason: 'answered-elsewhere', cause: 'Canceled' }));
     expect(w.notifications.has('missed:c2')).toBe(false);
+  });
+});
+
+describe('two calls', () => {
+  const first = { ...newCall({ id: 'c1', remoteName: 'Carol', remoteNumber: '+15550200', startedAt: 1 }), phase: 'active' as const, answeredAt: 2 };
+  const second = newCall({ id: 'c2', remoteName: 'Dave', remoteNumber: '+15550300', startedAt: 3 });
+
+  it('a call during a call is call waiting: its notification offers Hold & answer', () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false }));
+    w.onFact(fact('call-updated', { call: first }));
+    w.onFact(fact('call-incoming', { call: second, waiting: true }));
+    expect(w.notifications.get('call:c2')).toMatchObject({ title: 'Call waiting', buttons: ['Hold & answer', 'Decline'] });
+    expect(w.badges.at(-1)).toMatchObject({ text: 'RING' });
+    expect(w.badges.at(-1)?.title).toContain('Call waiting');
+    expect(w.store.get().calls.map((c) => c.id)).toEqual(['c1', 'c2']);
+  });
+
+  it('Decline on the waiting call ends only that call; the first stays', async () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false }));
+    w.onFact(fact('call-updated', { call: first }));
+    w.onFact(fact('call-incoming', { call: second, waiting: true }));
+    w.calls.onNotificationButton('call:c2', 1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.engine.requests.at(-1)).toEqual({ type: 'engine-call', payload: { callId: 'c2', op: { kind: 'hangup' } } });
+    w.onFact(fact('call-ended', { callId: 'c2', reason: 'declined', cause: 'Busy' }));
+    expect(w.store.get().calls.map((c) => c.id)).toEqual(['c1']);
+    expect(w.badges.at(-1)?.text).toBe('CALL');
+  });
+
+  it('the mute shortcut mutes the call the agent talks in, not the held one', async () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false }));
+    w.onFact(fact('call-updated', { call: { ...first, held: true } }));
+    w.onFact(fact('call-incoming', { call: second, waiting: true }));
+    w.onFact(fact('call-updated', { call: { ...second, phase: 'active', answeredAt: 4 } }));
+    w.calls.onCommand('toggle-mute');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.engine.requests.at(-1)).toEqual({ type: 'engine-call', payload: { callId: 'c2', op: { kind: 'mute', on: true } } });
   });
 });
 

@@ -1,3 +1,4 @@
+import { newCall } from '../../../src/shared/call-state';
 import { describe, expect, it } from 'vitest';
 import { badgeFor } from '../../../src/background/badge';
 import { initialSnapshot, type Snapshot } from '../../../src/shared/snapshot';
@@ -39,8 +40,8 @@ describe('popup view', () => {
     expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registered' }), '').status.action).toBeNull();
   });
   it('shows the ringing call with the caller as given', () => {
-    const v = popupView(signedIn({ call: { id: 'c', phase: 'ringing', remoteName: '<b>x</b>', remoteNumber: '+1', startedAt: 0, answeredAt: null, endReason: null } }), '');
-    expect(v.call).toMatchObject({ kind: 'ringing', name: '<b>x</b>', number: '+1' });
+    const v = popupView(signedIn({ calls: [newCall({ id: 'c', remoteName: '<b>x</b>', remoteNumber: '+1', startedAt: 0 })] }), '');
+    expect(v.calls).toMatchObject([{ kind: 'ringing', region: 'Incoming call', answerLabel: 'Answer', name: '<b>x</b>', number: '+1' }]);
   });
   it('offers to stay signed in only in the last minutes before expiry', () => {
     const endsAt = Date.parse('2030-01-01T12:00:00Z');
