@@ -99,6 +99,20 @@ export interface ConsoleEvent {
   cause?: string;
   status?: number;
   detail?: string;
+  transport?: string;
+}
+
+/**
+ * What the agent hears from the caller, from the extension's own counters:
+ * RMS over a window from the inbound totalAudioEnergy / totalSamplesDuration.
+ */
+export async function extensionHears(agent: Agent, callId: string, windowMs = 1500): Promise<{ level: number; packetsReceived: number }> {
+  const a = await callStats(agent, callId);
+  await new Promise((r) => setTimeout(r, windowMs));
+  const b = await callStats(agent, callId);
+  if (!a || !b) return { level: 0, packetsReceived: 0 };
+  const dt = b.inboundDuration - a.inboundDuration;
+  return { level: dt > 0 ? Math.sqrt(Math.max(0, b.inboundEnergy - a.inboundEnergy) / dt) : 0, packetsReceived: b.packetsReceived - a.packetsReceived };
 }
 
 /** The lab console in a tab of the agent's browser: caller, cell phone and voicemail. */
@@ -129,6 +143,19 @@ export class LabConsole {
 
   hangup(id: string): Promise<void> {
     return this.page.evaluate((i) => (window as unknown as { lab: { hangup(i: string): void } }).lab.hangup(i), id);
+  }
+
+  /** Any other method of the console's `window.lab` (see scripts/lab/console/api.ts). */
+  invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+    return this.page.evaluate(
+      ([m, a]) => (window as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab[m as string]?.(...(a as unknown[])),
+      [method, args] as const,
+    ) as Promise<T>;
+  }
+
+  /** The inbound audio of a console call over a window: RMS level and packets (see AudioLevel). */
+  audioLevel(id: string, windowMs = 1500): Promise<{ level: number; packetsReceived: number; bytesReceived: number }> {
+    return this.invoke('audioLevel', id, windowMs);
   }
 
   cellAccept(): Promise<string | null> {
