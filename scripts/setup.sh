@@ -33,7 +33,8 @@ command -v npm >/dev/null || die "npm is required and not on PATH (Debian packag
 
 # --- Debian packages -----------------------------------------------------
 PACKAGES=(chromium kamailio kamailio-websocket-modules kamailio-autheph-modules
-  kamailio-extra-modules kamailio-utils-modules iproute2 procps util-linux)
+  kamailio-extra-modules kamailio-utils-modules rtpengine-daemon baresip-core
+  iproute2 procps util-linux)
 
 installed() {
   if command -v dpkg-query >/dev/null; then
@@ -44,6 +45,8 @@ installed() {
     case "$1" in
       chromium) command -v chromium >/dev/null ;;
       kamailio) PATH="$PATH:/usr/sbin:/sbin" command -v kamailio >/dev/null ;;
+      rtpengine-daemon) command -v rtpengine >/dev/null ;;
+      baresip-core) command -v baresip >/dev/null ;;
       iproute2) PATH="$PATH:/usr/sbin:/sbin" command -v ip >/dev/null ;;
       procps) command -v ps >/dev/null ;;
       util-linux) command -v unshare >/dev/null && command -v nsenter >/dev/null ;;

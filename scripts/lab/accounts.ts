@@ -20,15 +20,16 @@ export interface Account {
   routing: Routing;
 }
 
-/** A SIP user agent of the lab itself (the console's caller, cell phone and voicemail). */
+/** A SIP user agent of the lab itself (the console's caller, cell phone, voicemail and colleague). */
 export interface LabPeer {
-  user: 'caller' | 'cell' | 'voicemail';
+  user: 'caller' | 'cell' | 'voicemail' | 'colleague' | 'deskphone';
   name: string;
   number: string | null;
 }
 
 /** What Kamailio's routing script needs for one call (GET /lab/route/<digits>). */
 export interface RouteDecision {
+  /** SIP user to ring: the account's agent, or the lab peer that owns the number. */
   agent: string;
   number: string;
   /** The configured forwarding number, '' when none; the script re-checks R6 with it. */
@@ -50,6 +51,10 @@ export const LAB_PEERS: readonly LabPeer[] = [
   { user: 'caller', name: 'Lab Caller', number: '+15550100001' },
   { user: 'cell', name: 'Cell Phone', number: '+15550109001' },
   { user: 'voicemail', name: 'Voicemail', number: null },
+  // The target of blind transfers: reachable by its number and as sip:colleague@<domain>.
+  { user: 'colleague', name: 'Colleague', number: '+15550100002' },
+  // baresip over UDP (lab.startDeskphone()): the interop check with a real SIP phone.
+  { user: 'deskphone', name: 'Desk Phone', number: '+15550100003' },
 ];
 
 export function demoAccounts(ringTimeoutSeconds: number): Account[] {
@@ -122,10 +127,13 @@ export class AccountDirectory {
     return next;
   }
 
-  /** `number` may come with or without its leading '+'. */
+  /**
+   * `number` may come with or without its leading '+'. A lab peer's number
+   * rings that peer alone: no forwarding, no voicemail, the default timeout.
+   */
   route(number: string): RouteDecision | null {
     const account = this.accounts.find((candidate) => sameNumber(candidate.vPhoneNumber, number));
-    if (!account) return null;
+    if (!account) return peerRoute(number);
     const { forwardingNumber, forwardingEnabled, voicemailEnabled, ringTimeoutSeconds } = account.routing;
     const forwardTo = forwardingEnabled && forwardingNumber ? (this.ownerOf(forwardingNumber) ?? '') : '';
     return {
@@ -145,6 +153,19 @@ export class AccountDirectory {
     ];
     return owners.find((owner) => owner.number !== null && sameNumber(owner.number, number))?.user;
   }
+}
+
+function peerRoute(number: string): RouteDecision | null {
+  const peer = LAB_PEERS.find((candidate) => candidate.number !== null && sameNumber(candidate.number, number));
+  if (!peer?.number) return null;
+  return {
+    agent: peer.user,
+    number: peer.number,
+    forwardingNumber: '',
+    forwardTo: '',
+    voicemail: 0,
+    ringTimeoutSeconds: DEFAULT_RING_TIMEOUT_SECONDS,
+  };
 }
 
 function sameNumber(a: string, b: string): boolean {

@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export interface KamailioConfigValues {
   sipWsPort: number;
+  /** Plain SIP over UDP, for the lab's SIP phones (baresip). */
+  sipUdpPort: number;
+  /** rtpengine's ng control port (UDP, 127.0.0.1). */
+  rtpengineNgPort: number;
   loginPort: number;
   sipDomain: string;
   /** auth_ephemeral's shared secret; new for every lab start. */
@@ -19,6 +23,8 @@ const TEMPLATE_PATH = fileURLToPath(new URL('./kamailio.cfg', import.meta.url));
 export function renderKamailioConfig(template: string, values: KamailioConfigValues): string {
   const tokens: Readonly<Record<string, string>> = {
     SIP_WS_PORT: String(values.sipWsPort),
+    SIP_UDP_PORT: String(values.sipUdpPort),
+    RTPENGINE_NG_PORT: String(values.rtpengineNgPort),
     LOGIN_PORT: String(values.loginPort),
     SIP_DOMAIN: values.sipDomain,
     AUTHEPH_SECRET: values.secret,

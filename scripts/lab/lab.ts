@@ -1,6 +1,7 @@
 /**
  * Starts the whole lab on 127.0.0.1 (DESIGN.md §6): the login service in this
- * process and Kamailio as a child. Tests import startLab() from a vitest
+ * process, rtpengine and Kamailio as children, and on demand a SIP desk phone
+ * (baresip). Tests import startLab() from a vitest
  * globalSetup that runs inside a private network namespace, so nothing here
  * may assume more network than loopback.
  */
@@ -14,13 +15,18 @@ import { writeKamailioConfig } from './kamailio-config';
 import { KamailioProcess } from './kamailio-process';
 import { Kamcmd } from './kamcmd';
 import { startLoginService, type LoginService } from './login-service';
-import { findKamailioInstall } from './prerequisites';
+import { findBaresipInstall, findKamailioInstall, findRtpengine } from './prerequisites';
+import { Baresip } from './baresip';
+import type { ChildDaemon } from './child-daemon';
+import { startRtpengine } from './rtpengine';
 
 export interface LabOptions {
   /** Default 8787. */
   loginPort?: number;
-  /** Default 8088. */
+  /** Default 8088. The lab's other ports derive from it, so two labs with different ones never collide. */
   sipWsPort?: number;
+  /** Plain SIP over UDP (desk phones); default sipWsPort + 1. */
+  sipUdpPort?: number;
   /** Lifetime of issued SIP credentials; default 8 h. */
   sessionLifetimeSeconds?: number;
   /** Ring timeout every account starts with (R4); default 28. */
@@ -34,8 +40,12 @@ export interface LabOptions {
 export interface Lab {
   loginUrl: string;
   wsUri: string;
+  /** Where plain SIP phones send their requests (UDP). */
+  sipUdpAddress: { host: '127.0.0.1'; port: number };
   sipDomain: string;
   consoleUrl: string;
+  /** Starts the lab's SIP desk phone (baresip) registered as 'deskphone'; lab.stop() stops it too. */
+  startDeskphone(): Promise<Baresip>;
   setRouting(user: string, patch: RoutingPatch): Promise<void>;
   setSessionLifetime(seconds: number): Promise<void>;
   /** Contact URIs Kamailio's usrloc holds for `user`; [] when none. */
@@ -50,7 +60,7 @@ export interface Lab {
   /** kill -STOP on every Kamailio process: sockets stay open, nothing answers. */
   freezeKamailio(): Promise<void>;
   thawKamailio(): Promise<void>;
-  /** Stops Kamailio and the login service; leaves no process behind. */
+  /** Stops the desk phone, Kamailio, rtpengine and the login service; leaves no process behind. */
   stop(): Promise<void>;
 }
 
@@ -61,12 +71,39 @@ const USRLOC_TIMER_SECONDS = 5;
 const REGISTRATION_EXPIRES_SECONDS = 120;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Ports derived from the WebSocket port (see LabOptions.sipWsPort). */
+export function labPorts(sipWsPort: number, sipUdpPort = sipWsPort + 1): LabPorts {
+  return {
+    sipWsPort,
+    sipUdpPort,
+    rtpengineNgPort: sipWsPort + 2,
+    // baresip also listens for SIP over TLS on its SIP port + 1.
+    deskphoneSipPort: sipWsPort + 3,
+    deskphoneCtrlPort: sipWsPort + 5,
+    // 100 media port pairs: plenty for a lab, and clear of the login service's 8787.
+    mediaPortMin: sipWsPort + 100,
+    mediaPortMax: sipWsPort + 299,
+  };
+}
+
+export interface LabPorts {
+  sipWsPort: number;
+  sipUdpPort: number;
+  rtpengineNgPort: number;
+  deskphoneSipPort: number;
+  deskphoneCtrlPort: number;
+  mediaPortMin: number;
+  mediaPortMax: number;
+}
+
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const loginPort = options.loginPort ?? 8787;
-  const sipWsPort = options.sipWsPort ?? 8088;
+  const ports = labPorts(options.sipWsPort ?? 8088, options.sipUdpPort);
+  const { sipWsPort } = ports;
   const workDir = resolve(options.workDir ?? join(REPO_ROOT, '.lab'));
   const log = options.quiet ? () => undefined : (line: string) => process.stderr.write(`[lab] ${line}\n`);
   const install = findKamailioInstall();
+  const rtpengineBinary = findRtpengine();
 
   await mkdir(join(workDir, 'console'), { recursive: true, mode: 0o700 });
   await bundleConsole(join(workDir, 'console'));
@@ -77,6 +114,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const config = join(workDir, 'kamailio.cfg');
   await writeKamailioConfig(config, {
     sipWsPort,
+    sipUdpPort: ports.sipUdpPort,
+    rtpengineNgPort: ports.rtpengineNgPort,
     loginPort,
     sipDomain: SIP_DOMAIN,
     secret,
@@ -108,33 +147,81 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     sipWsPort,
     kamcmd,
   });
+  const rtpengine = startRtpengine({
+    binary: rtpengineBinary,
+    ngPort: ports.rtpengineNgPort,
+    portMin: ports.mediaPortMin,
+    portMax: ports.mediaPortMax,
+    log: join(workDir, 'rtpengine.log'),
+    pidFile: join(workDir, 'rtpengine.pid'),
+  });
   try {
+    await rtpengine.start();
     await kamailio.start();
   } catch (error) {
+    await rtpengine.stop();
     await login.close();
     throw error;
   }
-  const lab = new RunningLab(login, kamailio, kamcmd, wsUri);
+  const lab = new RunningLab({ login, kamailio, rtpengine, kamcmd, wsUri, ports, workDir });
   log(`login service ${lab.loginUrl}, console ${lab.consoleUrl}, SIP ${wsUri} (logs in ${workDir})`);
   return lab;
+}
+
+interface LabParts {
+  login: LoginService;
+  kamailio: KamailioProcess;
+  rtpengine: ChildDaemon;
+  kamcmd: Kamcmd;
+  wsUri: string;
+  ports: LabPorts;
+  workDir: string;
 }
 
 class RunningLab implements Lab {
   readonly loginUrl: string;
   readonly sipDomain = SIP_DOMAIN;
   readonly consoleUrl: string;
-  private readonly killOnExit = (): void => this.kamailio.killNow();
+  readonly wsUri: string;
+  readonly sipUdpAddress: { host: '127.0.0.1'; port: number };
+  private readonly login: LoginService;
+  private readonly kamailio: KamailioProcess;
+  private readonly kamcmd: Kamcmd;
+  private deskphone: Baresip | null = null;
+  private readonly killOnExit = (): void => {
+    this.deskphone?.killNow();
+    this.kamailio.killNow();
+    this.parts.rtpengine.killNow();
+  };
 
-  constructor(
-    private readonly login: LoginService,
-    private readonly kamailio: KamailioProcess,
-    private readonly kamcmd: Kamcmd,
-    readonly wsUri: string,
-  ) {
-    this.loginUrl = login.url;
-    this.consoleUrl = `${login.url}/console`;
-    // If the owner exits without stop(), Kamailio must not outlive it.
+  constructor(private readonly parts: LabParts) {
+    ({ login: this.login, kamailio: this.kamailio, kamcmd: this.kamcmd, wsUri: this.wsUri } = parts);
+    this.loginUrl = parts.login.url;
+    this.consoleUrl = `${parts.login.url}/console`;
+    this.sipUdpAddress = { host: '127.0.0.1', port: parts.ports.sipUdpPort };
+    // If the owner exits without stop(), no child may outlive it.
     process.on('exit', this.killOnExit);
+  }
+
+  async startDeskphone(): Promise<Baresip> {
+    if (this.deskphone) return this.deskphone;
+    const response = await fetch(`${this.loginUrl}/lab/credentials/deskphone`);
+    if (!response.ok) throw new Error(`credentials for deskphone: HTTP ${response.status}`);
+    const sip = (await response.json()) as { authorizationUser: string; password: string; displayName: string };
+    const { ports, workDir } = this.parts;
+    this.deskphone = await Baresip.start({
+      install: findBaresipInstall(),
+      configDir: join(workDir, 'deskphone'),
+      user: 'deskphone',
+      displayName: sip.displayName,
+      domain: SIP_DOMAIN,
+      authUser: sip.authorizationUser,
+      password: sip.password,
+      proxy: this.sipUdpAddress,
+      sipPort: ports.deskphoneSipPort,
+      ctrlPort: ports.deskphoneCtrlPort,
+    });
+    return this.deskphone;
   }
 
   async setRouting(user: string, patch: RoutingPatch): Promise<void> {
@@ -178,13 +265,18 @@ class RunningLab implements Lab {
     this.kamailio.thaw();
   }
 
+  /** Stops every part even when one fails, then reports the first failure. */
   async stop(): Promise<void> {
-    try {
-      await this.kamailio.stop();
-    } finally {
-      process.off('exit', this.killOnExit);
-      await this.login.close();
+    const deskphone = this.deskphone;
+    this.deskphone = null;
+    const results = [];
+    for (const stopPart of [() => deskphone?.stop(), () => this.kamailio.stop(), () => this.parts.rtpengine.stop()]) {
+      results.push(await Promise.resolve().then(stopPart).then(() => null, (error: unknown) => error));
     }
+    process.off('exit', this.killOnExit);
+    await this.login.close();
+    const failure = results.find((result) => result !== null);
+    if (failure !== undefined) throw failure;
   }
 
   /** Goes through HTTP so tests exercise the same validation (R6) as everyone else. */

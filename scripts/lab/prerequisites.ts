@@ -25,7 +25,18 @@ const REQUIRED_MODULES: Readonly<Record<string, string>> = {
   'auth_ephemeral.so': 'kamailio-autheph-modules',
   'http_client.so': 'kamailio-utils-modules',
   'jansson.so': 'kamailio-extra-modules',
+  'htable.so': 'kamailio',
+  'rtpengine.so': 'kamailio',
 };
+
+/** baresip modules the lab's desk phone loads (scripts/lab/baresip.ts). */
+const BARESIP_MODULES = ['g711.so', 'ausine.so', 'aubridge.so', 'ctrl_tcp.so', 'account.so', 'menu.so'];
+const BARESIP_MODULE_DIRS = ['/usr/lib/baresip/modules', '/usr/local/lib/baresip/modules'];
+
+export interface BaresipInstall {
+  baresip: string;
+  moduleDir: string;
+}
 
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin'];
 
@@ -49,6 +60,27 @@ export function findKamailioInstall(): KamailioInstall {
     );
   }
   return { kamailio, kamcmd, moduleDir };
+}
+
+/** rtpengine's daemon (Debian package rtpengine-daemon; userspace only, the kernel module is not needed). */
+export function findRtpengine(): string {
+  const rtpengine = findExecutable('rtpengine');
+  if (!rtpengine) {
+    throw new LabPrerequisiteError('The lab needs rtpengine to bridge WebRTC and plain SIP media. Install: apt-get install -y rtpengine-daemon');
+  }
+  return rtpengine;
+}
+
+/** baresip, the lab's SIP desk phone (Debian package baresip-core). */
+export function findBaresipInstall(): BaresipInstall {
+  const baresip = findExecutable('baresip');
+  const moduleDir = BARESIP_MODULE_DIRS.find((dir) => BARESIP_MODULES.every((module) => existsSync(join(dir, module))));
+  if (!baresip || !moduleDir) {
+    throw new LabPrerequisiteError(
+      `The lab's desk phone needs baresip with the modules ${BARESIP_MODULES.join(', ')}. Install: apt-get install -y baresip-core`,
+    );
+  }
+  return { baresip, moduleDir };
 }
 
 /** Debian installs kamailio and kamcmd in /usr/sbin, which a non-root PATH often lacks. */

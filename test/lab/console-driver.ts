@@ -1,12 +1,11 @@
 /** Drives the lab console pages (window.lab) from playwright, for the lab's smoke test. */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { LabAgentApi, LabConsoleApi, LabEvent } from '../../scripts/lab/console/api';
+import type { AudioLevel, LabAgentApi, LabConsoleApi, LabEvent } from '../../scripts/lab/console/api';
 
 export type ConsoleWindow = { lab: LabConsoleApi };
 export type AgentWindow = { lab: LabAgentApi };
-export type EventMatch = Partial<Pick<LabEvent, 'who' | 'type' | 'id' | 'status' | 'detail'>>;
-
+export type EventMatch = Partial<Pick<LabEvent, 'who' | 'type' | 'id' | 'status' | 'detail' | 'transport'>>;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -76,4 +75,8 @@ export async function expectTwoWayAudio(page: Page, ids: string[]): Promise<void
     expect(stats.bytesSent, `${id} sent`).toBeGreaterThan(1000);
     expect(stats.bytesReceived, `${id} received`).toBeGreaterThan(1000);
   }
+}
+
+export function audioLevel(page: Page, id: string, windowMs = 1500): Promise<AudioLevel> {
+  return page.evaluate(([callId, ms]) => (window as unknown as ConsoleWindow).lab.audioLevel(callId, ms), [id, windowMs] as const);
 }

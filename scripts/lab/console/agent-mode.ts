@@ -1,11 +1,13 @@
 /**
  * /console?agent=<user>: registers one agent UA, the way the extension does,
  * so tests can check the parallel fork (R2) and declines (R4) without the
- * extension. `ttl` (seconds) asks for a credential of that lifetime.
+ * extension. `ttl` (seconds) asks for a credential of that lifetime. It can
+ * also do what the extension's in-call controls do (mute, hold, DTMF, REFER),
+ * so the lab's far-end probes can be tested without the extension.
  */
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 import type { LabAgentApi } from './api';
-import { callMedia, type CallBook } from './call-book';
+import type { CallBook } from './call-book';
 import type { EventLog } from './event-log';
 import { SipPeer } from './sip-peer';
 
@@ -39,7 +41,7 @@ export function startAgentMode(
     events: log.events,
     answer() {
       const ringing = calls.ringing('agent');
-      ringing?.session.answer(callMedia());
+      ringing?.session.answer(calls.mediaFor('agent'));
       return ringing?.id ?? null;
     },
     decline(statusCode = 486) {
@@ -47,8 +49,14 @@ export function startAgentMode(
       ringing?.session.terminate({ status_code: statusCode, reason_phrase: statusCode === 486 ? 'Busy Here' : 'Declined' });
       return ringing?.id ?? null;
     },
+    calls: () => calls.list(),
     hangup: (id) => calls.hangup(id),
     stats: (id) => calls.stats(id),
+    audioLevel: (id, windowMs) => calls.audioLevel(id, windowMs),
+    mute: (id, on) => calls.mute(id, on),
+    hold: (id, on) => calls.hold(id, on),
+    sendDtmf: (id, tones, transport) => calls.sendDtmf(id, tones, transport),
+    refer: (id, target) => calls.refer(id, target),
   };
   return { api, peers };
 }

@@ -1,11 +1,14 @@
 /**
  * /console: the lab's own phones. The caller places calls, the cell phone
- * behind the forwarding number rings until someone "presses 1" (R3), and
- * voicemail answers every call at once and hangs up by itself.
+ * behind the forwarding number rings until someone "presses 1" (R3),
+ * voicemail answers every call at once and hangs up by itself, and the
+ * colleague (a transfer target) rings until answered. The caller is the far
+ * end of the extension's calls: what it sees in a call (hold, DTMF, REFER)
+ * is in the event log (far-end.ts).
  */
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
-import type { LabConsoleApi } from './api';
-import { callMedia, type CallBook } from './call-book';
+import type { LabConsoleApi, PeerName } from './api';
+import type { CallBook } from './call-book';
 import type { EventLog } from './event-log';
 import { SipPeer } from './sip-peer';
 
@@ -23,11 +26,13 @@ export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => v
     SipPeer.create('caller', 'caller', log, onChange),
     SipPeer.create('cell', 'cell', log, onChange),
     SipPeer.create('voicemail', 'voicemail', log, onChange),
-  ]).then(async ([caller, cell, voicemail]) => {
-    peers.push(caller, cell, voicemail);
+    SipPeer.create('colleague', 'colleague', log, onChange),
+  ]).then(async ([caller, cell, voicemail, colleague]) => {
+    peers.push(caller, cell, voicemail, colleague);
     onIncoming(caller, (event) => event.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' }));
     onIncoming(cell, (event) => calls.trackIncoming('cell', event.session, event.request));
     onIncoming(voicemail, (event) => answerAsVoicemail(calls, event));
+    onIncoming(colleague, (event) => calls.trackIncoming('colleague', event.session, event.request));
     onChange();
     await Promise.all(peers.map((peer) => peer.registered));
   });
@@ -38,18 +43,25 @@ export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => v
     call(number, opts) {
       const caller = peers[0];
       if (!caller?.isRegistered) throw new Error('the caller is not registered yet: await lab.ready');
-      const session = caller.ua.call(number, { ...callMedia(), fromDisplayName: opts?.displayName });
+      const session = caller.ua.call(number, { ...calls.mediaFor('caller'), fromDisplayName: opts?.displayName });
       return calls.trackOutgoing('caller', session);
     },
+    calls: () => calls.list(),
     hangup: (id) => calls.hangup(id),
-    cellAccept() {
-      const ringing = calls.ringing('cell');
-      ringing?.session.answer(callMedia());
-      return ringing?.id ?? null;
-    },
+    cellAccept: () => answerOldest(calls, 'cell'),
+    colleagueAnswer: () => answerOldest(calls, 'colleague'),
     stats: (id) => calls.stats(id),
+    audioLevel: (id, windowMs) => calls.audioLevel(id, windowMs),
+    setReinvitePolicy: (policy) => calls.setPolicy('caller', 'reinvite', policy),
+    setReferPolicy: (policy) => calls.setPolicy('caller', 'refer', policy),
   };
   return { api, peers };
+}
+
+function answerOldest(calls: CallBook, who: PeerName): string | null {
+  const ringing = calls.ringing(who);
+  ringing?.session.answer(calls.mediaFor(who));
+  return ringing?.id ?? null;
 }
 
 function onIncoming(peer: SipPeer, handle: (event: IncomingRTCSessionEvent) => void): void {
@@ -62,7 +74,7 @@ function onIncoming(peer: SipPeer, handle: (event: IncomingRTCSessionEvent) => v
 /** The fake microphone is the greeting; the "message" ends after a while. */
 function answerAsVoicemail(calls: CallBook, event: IncomingRTCSessionEvent): void {
   calls.trackIncoming('voicemail', event.session, event.request);
-  event.session.answer(callMedia());
+  event.session.answer(calls.mediaFor('voicemail'));
   const hangUp = setTimeout(() => {
     if (!event.session.isEnded()) event.session.terminate();
   }, VOICEMAIL_MESSAGE_MS);

@@ -10,6 +10,7 @@ import type { SipPeer } from './sip-peer';
 export interface ConsoleActions {
   call?(number: string, displayName: string): void;
   cellAccept?(): void;
+  colleagueAnswer?(): void;
   answer?(): void;
   decline?(): void;
   hangup(id: string): void;
@@ -64,6 +65,7 @@ export class ConsoleView {
     const state = session.isEstablished() ? 'in call' : ringing || ringingBack ? 'ringing' : 'setting up';
     const buttons: HTMLElement[] = [];
     if (ringing && call.who === 'cell' && this.actions.cellAccept) buttons.push(button('Press 1 (accept)', this.actions.cellAccept));
+    if (ringing && call.who === 'colleague' && this.actions.colleagueAnswer) buttons.push(button('Answer', this.actions.colleagueAnswer));
     if (ringing && call.who === 'agent' && this.actions.answer) buttons.push(button('Answer', this.actions.answer));
     if (ringing && call.who === 'agent' && this.actions.decline) buttons.push(button('Decline (486)', this.actions.decline));
     buttons.push(button('Hang up', () => this.actions.hangup(call.id)));
