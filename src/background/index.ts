@@ -23,6 +23,7 @@ import { restoreSnapshot } from './restore';
 import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
 import { entryForChange, Timeline } from './timeline';
 import { UpdateGate } from './update-gate';
+import { reachTimesFrom } from '../shared/tuning';
 import type { LocalState, Ports, SessionState } from './ports';
 
 const log = createLogger('worker');
@@ -48,7 +49,7 @@ const timeline = new Timeline(ports.local);
 const calls = new CallHandler(ports, store, (_callId, at) => timeline.add({ at, event: 'call-notified', detail: '' }));
 const phone = new PhoneSupervisor(ports, store, (engineCalls) => calls.resync(engineCalls));
 const session = new SessionController(ports, store, phone);
-const notices = new ConnectionNotices(ports, () => store.get(), async () => (await phone.tuning()).graceSeconds * 1000);
+const notices = new ConnectionNotices(ports, () => store.get(), () => store.refreshBadge());
 
 store.onChange((next, prev) => {
   const entry = entryForChange(prev, next, ports.now());
@@ -56,14 +57,18 @@ store.onChange((next, prev) => {
   void notices.check();
 });
 
-async function armWatchdog(): Promise<void> {
-  await ensureAlarm(WATCHDOG_ALARM, (await phone.tuning()).watchdogMinutes);
+async function applyTuning(): Promise<void> {
+  const tuning = await phone.tuning();
+  const reachTimes = reachTimesFrom(tuning);
+  store.update((s) => (s.reachTimes.graceMs === reachTimes.graceMs && s.reachTimes.escalateMs === reachTimes.escalateMs ? s : { ...s, reachTimes }));
+  await ensureAlarm(WATCHDOG_ALARM, tuning.watchdogMinutes);
 }
 
 const ready = (async () => {
   const restored = await restoreSnapshot(ports);
   store.update(() => restored);
-  await armWatchdog();
+  await applyTuning();
+  void notices.check();
   // Never assume a fresh start: rediscover the engine and resync with it.
   await phone.reconcile('worker-start');
 })().catch((err: unknown) => log.error('start-up failed', err));
@@ -97,7 +102,7 @@ onCommand((command) => {
     calls.onCommand(command);
   });
 });
-onLocalChange('tuning', () => void armWatchdog());
+onLocalChange('tuning', () => void applyTuning());
 onStartup(() => log.info('browser started'));
 onInstalled(() => log.info('installed or updated'));
 

@@ -41,6 +41,8 @@ export function engineConfigFor(session: StoredSession, identity: PhoneIdentity,
     refreshSeconds: tuning.refreshSeconds,
     registerDeadlineMs: tuning.registerDeadlineMs,
     connectTimeoutMs: tuning.connectTimeoutMs,
+    keepAliveSeconds: tuning.keepAliveSeconds,
+    keepAliveDeadlineMs: tuning.keepAliveDeadlineMs,
     calls,
   };
 }
@@ -143,8 +145,7 @@ export class PhoneSupervisor {
   private resyncFrom(engine: EngineState): void {
     const s = this.store.get();
     if (engine.enabled && engine.registration === 'registered' && s.registration !== 'registered' && s.registration !== 'mic-needed') {
-      if (s.registration === 'off') this.store.transition('enable');
-      this.store.transition('registered');
+      this.store.transition('registered'); // Adopted as it is: no passage through "registering".
     }
     this.onEngineCalls(engine.calls);
   }
@@ -192,7 +193,9 @@ export class PhoneSupervisor {
         if (active) this.store.transition('registered');
         return;
       case 'unregistered':
-        if (active && s.registration !== 'mic-needed') this.store.transition('lost', 'sip_registration_failed');
+        // JsSIP says "unregistered" when its socket closes (the only way a live
+        // binding goes while enabled): the reason is the transport, not a refusal.
+        if (active && s.registration !== 'mic-needed') this.store.transition('lost', 'sip_transport_error');
         return;
       case 'registration-failed':
         if (!active) return;
@@ -205,7 +208,8 @@ export class PhoneSupervisor {
       case 'transport':
         // JsSIP reports "unregistered" as the socket closes; the closed socket is the real reason.
         if (!fact.connected && active && (s.registration === 'registered' || s.registration === 'recovering' || s.registration === 'registering')) {
-          this.store.transition('lost', 'sip_transport_error');
+          // Dated by the engine: a dead link found by a deadline was dead since its request left.
+          this.store.transition('lost', 'sip_transport_error', fact.at);
         }
         return;
       case 'mic':
@@ -243,8 +247,9 @@ export class PhoneSupervisor {
     }
     log.warn('session expired:', why);
     await this.ports.local.remove('session');
-    if (s.registration === 'off') this.store.transition('enable');
     this.store.transition('expired', 'session_expired');
+    // A warning about an expiry that has happened would only contradict this notice.
+    await this.ports.notifier.clear(SESSION_WARNING_NOTICE);
     this.store.update((cur) => ({ ...cur, login: 'signed-out', loginError: 'session_expired' }));
     // Tell the agent first; closing the transport may wait on the server.
     await this.ports.notifier.show(SESSION_NOTICE, {

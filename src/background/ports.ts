@@ -28,6 +28,8 @@ export interface LocalState {
 /** storage.session: survives worker restarts within one browser session. */
 export interface SessionState {
   snapshot: Snapshot;
+  /** The "cannot receive calls" notice on screen, and since when calls could not ring here. */
+  connectionNotice: { since: number };
 }
 
 export interface StoredSession {

@@ -17,6 +17,8 @@ export interface SocketWatch {
   onRegisterReply(reply: RegisterReplyInfo): void;
   /** The WebSocket did not open within the deadline (a server that accepts TCP but never answers). */
   onConnectTimeout(): void;
+  /** Anything arrived from the server: the link is alive. */
+  onInbound(): void;
 }
 
 type DisconnectHandler = (error: boolean, code?: number, reason?: string) => void;
@@ -59,6 +61,7 @@ export class ObservedSocket implements Socket {
       this.ondisconnect(error, code, reason);
     };
     this.inner.ondata = <T,>(data: T) => {
+      this.watch.onInbound();
       if (typeof data === 'string') {
         const reply = parseRegisterReply(data);
         if (reply) this.watch.onRegisterReply(reply);

@@ -66,9 +66,10 @@ export class PhoneEngine {
         now: this.now,
         mayDisrupt: () => this.calls.size === 0,
         enabled: () => this.enabled,
+        ping: () => this.sendKeepAlive(),
       },
       () => this.config?.contactUser ?? '',
-      { refreshSeconds: 30, registerDeadlineMs: 5000 },
+      { refreshSeconds: 30, registerDeadlineMs: 5000, keepAliveSeconds: 3, keepAliveDeadlineMs: 2000 },
     );
   }
 
@@ -117,7 +118,12 @@ export class PhoneEngine {
   configure(config: EngineConfig): Result {
     const previous = this.config;
     this.config = config;
-    this.keeper.retune({ refreshSeconds: config.refreshSeconds, registerDeadlineMs: config.registerDeadlineMs });
+    this.keeper.retune({
+      refreshSeconds: config.refreshSeconds,
+      registerDeadlineMs: config.registerDeadlineMs,
+      keepAliveSeconds: config.keepAliveSeconds,
+      keepAliveDeadlineMs: config.keepAliveDeadlineMs,
+    });
     if (!this.ua || !previous) return ok;
     if (sameUserAgent(previous, config)) return ok; // Call preferences apply to the next command.
     if (onlyCredentialsDiffer(previous, config)) {
@@ -147,6 +153,7 @@ export class PhoneEngine {
     this.setMic('granted');
     this.ringtone.prepare();
     this.enabled = true;
+    this.keeper.expectFreshRegistration();
     try {
       if (!this.ua) this.startUa();
       else if (this.ua.isConnected()) this.register();
@@ -163,7 +170,10 @@ export class PhoneEngine {
     this.enabled = false;
     if (!this.ua) return ok;
     if (this.calls.size > 0) {
-      // Never cut a call: stop taking new ones now, stop the agent when the last ends.
+      // "Softphone off" means "no calls here": a call still ringing is declined
+      // (486, so its other routes take it at once); a call in progress is never
+      // cut. Stop taking new ones now, stop the user agent when the last ends.
+      for (const call of this.calls.ringing()) call.hangUpOrDecline();
       if (this.registration === 'registered') this.ua.unregister();
       return ok;
     }
@@ -274,6 +284,18 @@ export class PhoneEngine {
     void this.stopUa().then(() => {
       if (this.enabled) this.startUa();
     });
+  }
+
+  /** An OPTIONS to the registrar's domain: the cheapest request every SIP server answers. */
+  private sendKeepAlive(): void {
+    const domain = sipDomainOf(this.config?.uri ?? '');
+    if (!this.ua || !domain) return;
+    try {
+      // UA.sendOptions() exists in JsSIP 3.x but is missing from its typings.
+      (this.ua as unknown as { sendOptions(target: string, body: null, options: object): void }).sendOptions(`sip:${domain}`, null, { eventHandlers: {} });
+    } catch (err) {
+      log.warn('keep-alive not sent', err);
+    }
   }
 
   // --- calls ----------------------------------------------------------------
@@ -403,12 +425,13 @@ export class PhoneEngine {
 
 /** Nothing the user agent was built from changed (only call preferences or tuning the keeper already took). */
 function sameUserAgent(a: EngineConfig, b: EngineConfig): boolean {
-  const strip = (c: EngineConfig) => JSON.stringify({ ...c, calls: null, refreshSeconds: 0, registerDeadlineMs: 0 });
+  const strip = (c: EngineConfig) => JSON.stringify({ ...c, calls: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 });
   return strip(a) === strip(b);
 }
 
 function onlyCredentialsDiffer(a: EngineConfig, b: EngineConfig): boolean {
-  const strip = (c: EngineConfig) => JSON.stringify({ ...c, authorizationUser: '', password: '', calls: null, refreshSeconds: 0, registerDeadlineMs: 0 });
+  const strip = (c: EngineConfig) =>
+    JSON.stringify({ ...c, authorizationUser: '', password: '', calls: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 });
   return strip(a) === strip(b);
 }
 

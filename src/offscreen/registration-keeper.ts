@@ -22,6 +22,10 @@ const log = createLogger('registration');
 export interface KeeperTuning {
   refreshSeconds: number;
   registerDeadlineMs: number;
+  /** With nothing heard from the server for this long, ask it something cheap (SIP OPTIONS). */
+  keepAliveSeconds: number;
+  /** A keep-alive without any answer after this long means the link is dead. */
+  keepAliveDeadlineMs: number;
 }
 
 export interface KeeperHost {
@@ -30,6 +34,8 @@ export interface KeeperHost {
   /** False while a call rings or is in progress: no disruptive recovery then. */
   mayDisrupt(): boolean;
   enabled(): boolean;
+  /** Sends the keep-alive request (an OPTIONS to the registrar's domain). */
+  ping(): void;
 }
 
 /** A tick later than this after the previous one means the machine was asleep. */
@@ -55,6 +61,9 @@ export class RegistrationKeeper implements SocketWatch {
   private failures = 0;
   /** A recovery we owe but held back because of a call. */
   private recoveryDeferred = false;
+  /** When the server last sent anything (a reply, a request): proof the link lives. */
+  private lastInboundAt: number;
+  private ping: { sentAt: number; timer: ReturnType<typeof setTimeout> } | null = null;
 
   constructor(
     private readonly host: KeeperHost,
@@ -62,6 +71,7 @@ export class RegistrationKeeper implements SocketWatch {
     private tuning: KeeperTuning,
   ) {
     this.lastTickAt = host.now();
+    this.lastInboundAt = host.now();
   }
 
   attach(ua: UA, sockets: ObservedSocket[]): void {
@@ -85,6 +95,11 @@ export class RegistrationKeeper implements SocketWatch {
 
   get lastRegisteredAt(): number | null {
     return this.lastGoodAt;
+  }
+
+  /** Switching on: whatever health we had, the worker waits for a fresh "registered". */
+  expectFreshRegistration(): void {
+    this.healthy = false;
   }
 
   get isHealthy(): boolean {
@@ -120,6 +135,32 @@ export class RegistrationKeeper implements SocketWatch {
       return;
     }
     if (late || now >= this.nextAttemptAt) this.refresh(late ? 'wake-up' : 'period');
+    else this.keepAlive(now);
+  }
+
+  /**
+   * A silently dead link (the server frozen, the socket open) would otherwise
+   * be found only at the next refresh, up to a period later. Between
+   * refreshes, when the server has said nothing for a few seconds, ask it
+   * something cheap; any answer at all proves the link (see `onInbound`).
+   */
+  private keepAlive(now: number): void {
+    if (!this.healthy || this.pending || this.ping || !this.ua?.isConnected()) return;
+    if (now - this.lastInboundAt < this.tuning.keepAliveSeconds * 1000) return;
+    const sentAt = now;
+    const timer = setTimeout(() => this.onPingDeadline(sentAt), this.tuning.keepAliveDeadlineMs);
+    this.ping = { sentAt, timer };
+    this.host.ping();
+  }
+
+  private onPingDeadline(sentAt: number): void {
+    if (this.ping?.sentAt !== sentAt) return;
+    this.ping = null;
+    log.warn(`no answer to a keep-alive within ${this.tuning.keepAliveDeadlineMs} ms: the link is dead`);
+    this.markUnhealthy();
+    // Dated when the unanswered request left: calls could not ring here since then at least.
+    this.host.report({ kind: 'transport', at: sentAt, connected: false });
+    this.recover('keep-alive deadline');
   }
 
   /** Reconnects the transport (JsSIP re-registers on `connected`), unless a call forbids it. */
@@ -155,7 +196,12 @@ export class RegistrationKeeper implements SocketWatch {
       return;
     }
     const isUnregister = reply.contacts.length === 0 && !this.host.enabled();
-    if (isUnregister) return;
+    if (isUnregister) {
+      // We are no longer bound: the next good refresh (after switching on
+      // again, even during a call) must be reported as registered.
+      this.markUnhealthy();
+      return;
+    }
     if (listsContact(reply, this.contactUser())) {
       this.lastGoodAt = this.host.now();
       this.failures = 0;
@@ -180,6 +226,12 @@ export class RegistrationKeeper implements SocketWatch {
     });
   }
 
+  onInbound(): void {
+    this.lastInboundAt = this.host.now();
+    if (this.ping) clearTimeout(this.ping.timer);
+    this.ping = null;
+  }
+
   onConnectTimeout(): void {
     log.warn('WebSocket did not open in time');
     this.host.report({ kind: 'transport', at: this.host.now(), connected: false });
@@ -193,10 +245,11 @@ export class RegistrationKeeper implements SocketWatch {
 
   private onDeadline(cseq: number): void {
     if (this.pending?.cseq !== cseq) return;
+    const sentAt = this.pending.sentAt;
     this.pending = null;
     log.warn(`no answer to REGISTER within ${this.tuning.registerDeadlineMs} ms: the transport is dead`);
     this.markUnhealthy();
-    this.host.report({ kind: 'transport', at: this.host.now(), connected: false });
+    this.host.report({ kind: 'transport', at: sentAt, connected: false });
     this.recover('REGISTER deadline');
   }
 
@@ -207,5 +260,7 @@ export class RegistrationKeeper implements SocketWatch {
   private clearPending(): void {
     if (this.pending) clearTimeout(this.pending.timer);
     this.pending = null;
+    if (this.ping) clearTimeout(this.ping.timer);
+    this.ping = null;
   }
 }

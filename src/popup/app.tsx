@@ -26,11 +26,24 @@ function useShortcuts(): Record<string, string> {
   return shortcuts;
 }
 
+/** A clock that ticks every second while `running`: durations and escalation follow time. */
+function useNow(running: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!running) return undefined;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return running ? now : Date.now();
+}
+
 export function App({ store }: { store: PopupStore }) {
   const state = useStore(store);
   const shortcuts = useShortcuts();
+  const now = useNow(state.snapshot?.outage != null);
   if (!state.snapshot) return <p role="status">Loading…</p>;
-  const view = popupView(state.snapshot, __DEFAULT_SERVER__);
+  const view = popupView(state.snapshot, __DEFAULT_SERVER__, now);
 
   if (view.screen === 'sign-in' || !view.account) {
     return (

@@ -11,9 +11,17 @@ export function SignInForm({ view, onSubmit }: Props) {
   const [server, setServer] = useState(view.server);
   const [username, setUsername] = useState(view.username);
   const [password, setPassword] = useState('');
+  // The last attempt's error belongs to that attempt: once the agent edits the
+  // form (or the browser flags a field), it would only sit beside newer words.
+  const [stale, setStale] = useState(false);
+  const edit = (set: (v: string) => void) => (e: { currentTarget: HTMLInputElement }) => {
+    setStale(true);
+    set(e.currentTarget.value);
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    setStale(false);
     const ok = await onSubmit(server, username, password);
     // The password is forgotten at once either way; only the worker ever saw it.
     setPassword('');
@@ -21,7 +29,7 @@ export function SignInForm({ view, onSubmit }: Props) {
   };
 
   return (
-    <form class="sign-in" onSubmit={submit} aria-busy={view.busy}>
+    <form class="sign-in" onSubmit={submit} onInvalidCapture={() => setStale(true)} aria-busy={view.busy}>
       <h1>Sign in to your vPhone</h1>
       {view.expired && (
         <p class="notice bad" role="status">
@@ -29,12 +37,12 @@ export function SignInForm({ view, onSubmit }: Props) {
         </p>
       )}
       <label for="server">Server</label>
-      <input id="server" name="server" type="url" autoComplete="url" required value={server} onInput={(e) => setServer(e.currentTarget.value)} />
+      <input id="server" name="server" type="url" autoComplete="url" required value={server} onInput={edit(setServer)} />
       <label for="username">Username</label>
-      <input id="username" name="username" autoComplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+      <input id="username" name="username" autoComplete="username" required value={username} onInput={edit(setUsername)} />
       <label for="password">Password</label>
-      <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-      {view.error && (
+      <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onInput={edit(setPassword)} />
+      {view.error && !stale && (
         <p class="error" role="alert">
           {view.error}
         </p>

@@ -70,7 +70,12 @@ export function createPopupStore() {
   });
 
   // Listen first, then ask: a push that lands between the two is not lost.
-  onSnapshot((snapshot) => store.setState({ snapshot }));
+  onSnapshot((snapshot) => {
+    // An error about switching on or reconnecting is over once calls ring here.
+    const error = store.getState().actionError;
+    const over = error && (error.key === 'toggle' || error.key === 'fix') && snapshot.registration === 'registered';
+    store.setState(over ? { snapshot, actionError: null } : { snapshot });
+  });
   void requestBackground('get-snapshot', {}).then((snapshot) => {
     if (store.getState().snapshot === null) store.setState({ snapshot });
   });

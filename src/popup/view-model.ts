@@ -4,9 +4,10 @@
  */
 import { hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
 import { DEFAULT_TUNING } from '../shared/tuning';
-import { callerLabel, describeCallEnd, describeCallNotice, describeCallStatus, describeError, describeQuality, describeRegistration, whereCallsGo } from '../shared/text';
+import { callerLabel, describeCallEnd, describeCallNotice, describeCallStatus, describeError, describeQuality, whereCallsGo } from '../shared/text';
+import { formatAge, reachability, type Tone } from '../shared/reachability';
 
-export type Tone = 'ok' | 'off' | 'busy' | 'bad';
+export type { Tone };
 
 export interface StatusLine {
   text: string;
@@ -63,31 +64,26 @@ export interface PopupView {
   renew: { endsAt: number; server: string; username: string } | null;
 }
 
-const TONE: Record<Snapshot['registration'], Tone> = {
-  off: 'off',
-  registering: 'busy',
-  registered: 'ok',
-  recovering: 'busy',
-  unreachable: 'bad',
-  'mic-needed': 'bad',
-  'session-expired': 'bad',
-};
-
-export function statusLine(s: Snapshot): StatusLine {
-  const detail = s.registrationError && s.registration !== 'registered' && s.registration !== 'off' ? describeError(s.registrationError) : null;
-  if (s.registration === 'off' && s.softphoneEnabled) {
-    return { text: describeRegistration('registering'), detail: null, tone: 'busy', action: null };
-  }
-  const action =
-    s.registration === 'mic-needed' ? 'Allow microphone' : s.registration === 'unreachable' || s.registration === 'recovering' ? 'Reconnect now' : null;
-  return { text: describeRegistration(s.registration), detail, tone: TONE[s.registration], action };
+/**
+ * The status line, from the same derivation as the badge and the notification
+ * (src/shared/reachability.ts): the headline, then why, for how long and where
+ * calls go meanwhile, and the one action that can fix it.
+ */
+export function statusLine(s: Snapshot, now: number = Date.now()): StatusLine {
+  const r = reachability(s, now);
+  const parts: string[] = [];
+  if (r.reason) parts.push(r.reason);
+  if (r.since !== null && (r.kind === 'down' || r.kind === 'reconnecting' || r.kind === 'mic' || r.action !== null)) parts.push(`For ${formatAge(now - r.since)}.`);
+  if (r.meanwhile && (r.kind !== 'connecting' || r.action !== null)) parts.push(r.meanwhile);
+  return { text: r.headline, detail: parts.length ? parts.join(' ') : null, tone: r.tone, action: r.action };
 }
 
 export function popupView(s: Snapshot, defaultServer: string, now: number = Date.now()): PopupView {
   const signIn = {
     server: s.lastLogin?.server ?? defaultServer,
     username: s.lastLogin?.username ?? '',
-    error: s.loginError ? describeError(s.loginError, s.retryAfterSeconds) : null,
+    // An expired session is said once, by `expired` below, not also as an error.
+    error: s.loginError && s.loginError !== 'session_expired' ? describeError(s.loginError, s.retryAfterSeconds) : null,
     busy: s.login === 'signing-in',
     expired:
       s.registration === 'session-expired' || s.loginError === 'session_expired'
@@ -105,7 +101,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     screen: account ? 'phone' : 'sign-in',
     signIn,
     account,
-    status: statusLine(s),
+    status: statusLine(s, now),
     softphone: { checked: s.softphoneEnabled, disabled: s.login !== 'signed-in' },
     calls,
     renew: renewOffer(s, now),

@@ -21,6 +21,10 @@ export interface EngineConfig {
   registerDeadlineMs: number;
   /** A WebSocket that has not opened after this long is given up and retried. */
   connectTimeoutMs: number;
+  /** Nothing heard from the server for this long: a keep-alive OPTIONS checks the link. */
+  keepAliveSeconds: number;
+  /** A keep-alive without any answer after this long means the link is dead. */
+  keepAliveDeadlineMs: number;
   /** How calls behave; changing these never restarts the user agent. */
   calls: CallPreferences;
 }

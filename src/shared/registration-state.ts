@@ -14,7 +14,7 @@ import { IllegalTransitionError } from './errors';
  *   │                (keeps retrying; registered ──▶ registered)
  *   │
  *   │   any live state ──mic-missing──▶ mic-needed ──mic-granted──▶ registering
- *   │   any state but off ──expired──▶ session-expired
+ *   │   any state ──expired──▶ session-expired;  off ──registered (a resync adopts a registered engine)──▶ registered
  *   └── disable (from any state)
  * ```
  *
@@ -46,7 +46,9 @@ export type RegistrationEvent =
 type Table = Record<RegistrationState, Partial<Record<RegistrationEvent, RegistrationState>>>;
 
 const TABLE: Table = {
-  off: { enable: 'registering', disable: 'off' },
+  // From off: a resync adopts an engine that is already registered, and the
+  // login can expire with the softphone off; neither passes through registering.
+  off: { enable: 'registering', disable: 'off', registered: 'registered', expired: 'session-expired' },
   registering: {
     enable: 'registering',
     disable: 'off',

@@ -46,6 +46,29 @@ export interface Snapshot {
   /** The last finished call, kept briefly so the popup can say what happened. */
   lastCall: CallView | null;
   sessionExpiresAt: string | null;
+  /**
+   * Since when the agent wants calls here and they would not ring: 'lost' when
+   * they rang here before (a real outage), 'starting' after switching on,
+   * signing in or a browser start. Derived by the snapshot store on every
+   * change (see `outageAfter`); nothing else writes it.
+   */
+  outage: { since: number; kind: 'starting' | 'lost' } | null;
+  /** Grace and escalation periods of the words about reachability (from the tuning), so every page says the same at the same time. */
+  reachTimes: { graceMs: number; escalateMs: number };
+}
+
+/** True when the agent wants calls to ring here (signed in, softphone on). */
+export function wantsCalls(s: Pick<Snapshot, 'login' | 'softphoneEnabled'>): boolean {
+  return s.login === 'signed-in' && s.softphoneEnabled;
+}
+
+/** The outage field after a change from `prev` to `next` (pure; the store's only way to set it). */
+export function outageAfter(prev: Snapshot, next: Snapshot, now: number): Snapshot['outage'] {
+  if (!wantsCalls(next) || next.registration === 'registered') return null;
+  if (prev.outage && wantsCalls(prev)) return prev.outage;
+  const wasRinging = wantsCalls(prev) && prev.registration === 'registered';
+  // A lost registration is dated by the fact behind it (a dead link is dead since its unanswered request left).
+  return wasRinging ? { since: Math.min(now, next.registrationSince), kind: 'lost' } : { since: now, kind: 'starting' };
 }
 
 export function initialSnapshot(now: number): Snapshot {
@@ -63,6 +86,8 @@ export function initialSnapshot(now: number): Snapshot {
     calls: [],
     lastCall: null,
     sessionExpiresAt: null,
+    outage: null,
+    reachTimes: { graceMs: 5000, escalateMs: 20_000 },
   };
 }
 

@@ -10,10 +10,15 @@ export interface PhoneTuning {
   registerDeadlineMs: number;
   /** A WebSocket that has not opened after this long is retried. */
   connectTimeoutMs: number;
+  /** Nothing heard from the server for this long: a keep-alive checks the link (a frozen server is found in seconds). */
+  keepAliveSeconds: number;
+  keepAliveDeadlineMs: number;
   /** The worker's alarm watchdog (chrome.alarms: ≥ 0.5 min for packed extensions). */
   watchdogMinutes: number;
   /** How long "cannot receive calls" may last before the agent is notified. */
   graceSeconds: number;
+  /** How long "Reconnecting…" may last before it is "Cannot receive calls" (red, with where calls go). */
+  escalateSeconds: number;
   /** How long before the login expires the agent is offered to stay signed in. */
   sessionWarningMinutes: number;
 }
@@ -22,8 +27,11 @@ export const DEFAULT_TUNING: PhoneTuning = {
   refreshSeconds: 30,
   registerDeadlineMs: 5000,
   connectTimeoutMs: 5000,
+  keepAliveSeconds: 3,
+  keepAliveDeadlineMs: 2000,
   watchdogMinutes: 1,
   graceSeconds: 5,
+  escalateSeconds: 20,
   sessionWarningMinutes: 10,
 };
 
@@ -36,6 +44,11 @@ export function tuningFrom(stored: unknown): PhoneTuning {
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
   }
   return out;
+}
+
+/** The reachability words' periods (src/shared/reachability.ts). */
+export function reachTimesFrom(t: PhoneTuning): { graceMs: number; escalateMs: number } {
+  return { graceMs: t.graceSeconds * 1000, escalateMs: t.escalateSeconds * 1000 };
 }
 
 /** A last good refresh older than this means the registration is stale. */

@@ -1,6 +1,10 @@
 import { newCall } from '../../../src/shared/call-state';
 import { describe, expect, it } from 'vitest';
-import { ConnectionNotices, noticeText } from '../../../src/background/connection-notices';
+import { ConnectionNotices } from '../../../src/background/connection-notices';
+import { badgeFor } from '../../../src/background/badge';
+import { clockTime, reachability } from '../../../src/shared/reachability';
+import { fakeWorker } from '../../fakes/worker';
+import { fact } from '../../fakes/fake-ports';
 import { appendBounded, entryForChange, Timeline } from '../../../src/background/timeline';
 import { UpdateGate } from '../../../src/background/update-gate';
 import { retryDelayMs } from '../../../src/offscreen/registration-keeper';
@@ -13,36 +17,147 @@ const on = (over: Partial<Snapshot>): Snapshot => ({ ...initialSnapshot(0), logi
 describe('connection notices', () => {
   it('notify after the grace period with the reason, then say when calls ring again', async () => {
     const f = fakePorts(async () => ({ ok: false, error: 'internal' }));
+    const t0 = f.ports.now();
     let s = on({ registration: 'registered' });
-    const notices = new ConnectionNotices(f.ports, () => s, async () => 20);
-    s = on({ registration: 'recovering', registrationError: 'sip_transport_error', registrationSince: f.ports.now() });
+    const notices = new ConnectionNotices(f.ports, () => s);
+    s = on({ registration: 'recovering', registrationError: 'sip_transport_error', registrationSince: t0, outage: { since: t0, kind: 'lost' }, reachTimes: { graceMs: 5000, escalateMs: 20_000 } });
     await notices.check();
     expect(f.notifications.has('connection')).toBe(false); // still within grace
-    await new Promise((r) => setTimeout(r, 40));
+    f.advance(5000);
+    await notices.check();
     expect(f.notifications.get('connection')).toMatchObject({ title: 'You cannot receive calls here', buttons: ['Reconnect now'] });
     expect(f.notifications.get('connection')?.message).toContain('Lost connection to the phone server');
+    expect(f.notifications.get('connection')?.message).toContain(`Since ${clockTime(t0)}`);
     s = on({ registration: 'registered' });
+    f.advance(2000);
     await notices.check();
     expect(f.notifications.has('connection')).toBe(false);
-    expect(f.notifications.get('connection-ok')).toMatchObject({ title: 'Calls ring here again' });
+    expect(f.notifications.get('connection-ok')).toMatchObject({ title: 'Calls ring here again', message: 'Calls could not ring here for 7 s.' });
   });
 
   it('a blip shorter than the grace period says nothing', async () => {
     const f = fakePorts(async () => ({ ok: false, error: 'internal' }));
-    let s = on({ registration: 'recovering', registrationSince: f.ports.now() });
-    const notices = new ConnectionNotices(f.ports, () => s, async () => 30);
+    let s = on({ registration: 'recovering', outage: { since: f.ports.now(), kind: 'lost' } });
+    const notices = new ConnectionNotices(f.ports, () => s);
     await notices.check();
+    f.advance(2000);
     s = on({ registration: 'registered' });
     await notices.check();
-    await new Promise((r) => setTimeout(r, 50));
     expect(f.notifications.size).toBe(0);
   });
 
-  it('offers the microphone page when that is the problem', () => {
-    expect(noticeText(on({ registration: 'mic-needed', registrationError: 'mic_denied' }), 5000)).toMatchObject({
-      button: 'Allow microphone',
-      message: 'Microphone access is blocked for this extension. (for 5 s)',
-    });
+  it('offers the microphone page when that is the problem, with the reason said once', () => {
+    const s = on({ registration: 'mic-needed', registrationError: 'mic_denied', outage: { since: 0, kind: 'starting' } });
+    expect(reachability(s, 6000).notice).toMatchObject({ button: 'Allow microphone', message: expect.stringContaining('Microphone access is blocked for this extension.') });
+    const needed = reachability({ ...s, registrationError: 'mic_not_granted' }, 6000);
+    expect(needed.headline).toBe('Microphone access needed');
+    expect(needed.reason).toBeNull(); // not "Microphone access is needed…" a second time
+  });
+
+  it('escalates from "Reconnecting…" (amber) to "Cannot receive calls" (red) and says where calls go', () => {
+    const routing = { forwardingNumber: '+15550109001', forwardingEnabled: true, voicemailEnabled: true, ringTimeoutSeconds: 28 };
+    const s = on({ routing, registration: 'recovering', registrationError: 'sip_transport_error', outage: { since: 0, kind: 'lost' } });
+    expect(reachability(s, 3000)).toMatchObject({ kind: 'reconnecting', tone: 'busy', changesAt: 5000 });
+    expect(reachability(s, 19_000)).toMatchObject({ kind: 'reconnecting', changesAt: 20_000 });
+    const down = reachability(s, 20_000);
+    expect(down).toMatchObject({ kind: 'down', tone: 'bad', headline: 'Cannot receive calls', action: 'Reconnect now', changesAt: null });
+    expect(down.notice?.message).toContain('Calls ring +15550109001, then voicemail, meanwhile.');
+    expect(badgeFor(s, 3000).text).toBe('…');
+    expect(badgeFor(s, 20_000)).toMatchObject({ text: '!', color: '#c5221f' });
+  });
+});
+
+describe('truth in every state (worker over fakes)', () => {
+  const routed = async (w: ReturnType<typeof fakeWorker>) => {
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    const notices = new ConnectionNotices(w.ports, () => w.store.get());
+    w.store.onChange(() => void notices.check());
+    return notices;
+  };
+
+  it('switching on is not an outage: connecting within the grace period shows no notification', async () => {
+    const w = fakeWorker();
+    const notices = await routed(w);
+    w.advance(60_000); // Long after sign-in: durations must not count from it.
+    await w.phone.setEnabled(true);
+    await notices.check();
+    expect(w.store.get().outage).toMatchObject({ kind: 'starting', since: w.ports.now() });
+    w.advance(1000);
+    w.onFact(fact('registered', {}));
+    await notices.check();
+    expect([...w.notifications.keys()]).toEqual([]);
+    expect(w.badges.at(-1)?.text).toBe('ON');
+  });
+
+  it('switching on without the microphone: the right reason and fix, counted from the switch-on', async () => {
+    const w = fakeWorker();
+    const notices = await routed(w);
+    w.advance(60_000);
+    w.engine.enableResult = { ok: false, error: 'mic_not_granted' };
+    const switchedOn = w.ports.now();
+    await w.phone.setEnabled(true);
+    w.advance(5000);
+    await notices.check();
+    expect(w.notifications.get('connection')).toMatchObject({ buttons: ['Allow microphone'] });
+    expect(w.notifications.get('connection')?.message).toContain(`Since ${clockTime(switchedOn)}`);
+    expect(w.notifications.get('connection')?.message).not.toContain('Softphone is off');
+  });
+
+  it('a dead link found by a deadline is dated when its request left', async () => {
+    const w = fakeWorker();
+    await routed(w);
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    const sentAt = w.ports.now();
+    w.advance(2000);
+    w.onFact({ kind: 'transport', at: sentAt, connected: false });
+    expect(w.store.get()).toMatchObject({ registration: 'recovering', registrationError: 'sip_transport_error', outage: { since: sentAt, kind: 'lost' } });
+  });
+
+  it('JsSIP\'s "unregistered" as the socket closes is named as a lost connection, not a refusal', async () => {
+    const w = fakeWorker();
+    await routed(w);
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    w.onFact(fact('unregistered', {}));
+    expect(w.store.get().registrationError).toBe('sip_transport_error');
+  });
+
+  it('a notice shown before a worker restart is cleared when calls ring again', async () => {
+    const w = fakeWorker();
+    const notices = await routed(w);
+    await w.phone.setEnabled(true);
+    w.onFact(fact('registered', {}));
+    w.onFact({ kind: 'transport', at: w.ports.now(), connected: false });
+    w.advance(6000);
+    await notices.check();
+    expect(w.notifications.has('connection')).toBe(true);
+    // A new worker (same storage, same notification centre) sees the registration return.
+    const fresh = new ConnectionNotices(w.ports, () => w.store.get());
+    w.onFact(fact('registered', {}));
+    await fresh.check();
+    expect(w.notifications.has('connection')).toBe(false);
+    expect(w.notifications.get('connection-ok')?.title).toBe('Calls ring here again');
+  });
+
+  it('the expiry warning is withdrawn once the session has expired', async () => {
+    const w = fakeWorker();
+    await routed(w);
+    await w.phone.warnBeforeExpiry(w.ports.now() + 60_000);
+    expect(w.notifications.has('session-warning')).toBe(true);
+    await w.phone.expireSession('test');
+    expect(w.notifications.has('session-warning')).toBe(false);
+    expect(w.notifications.get('session')?.title).toBe('Your session expired');
+  });
+
+  it('expiry with the softphone off goes straight to session-expired (no spurious "registering")', async () => {
+    const w = fakeWorker();
+    await routed(w);
+    const seen: string[] = [];
+    w.store.onChange((n) => seen.push(n.registration));
+    await w.phone.expireSession('test');
+    expect(seen).not.toContain('registering');
+    expect(w.store.get().registration).toBe('session-expired');
   });
 });
 

@@ -25,7 +25,7 @@ describe('popup view', () => {
   });
   it('says "Ready to receive calls" only when registered', () => {
     expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registered' }), '').status).toMatchObject({ text: 'Ready to receive calls', tone: 'ok' });
-    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registering' }), '').status.tone).toBe('busy');
+    expect(popupView(signedIn({ softphoneEnabled: true, registration: 'registering', outage: { since: 0, kind: 'starting' } }), '', 100).status.tone).toBe('busy');
     expect(popupView(signedIn({ softphoneEnabled: true, registration: 'off' }), '').status.text).not.toContain('Ready');
   });
   it('gives the reason when calls cannot ring here', () => {
@@ -33,7 +33,7 @@ describe('popup view', () => {
     expect(v.status).toMatchObject({
       text: 'Microphone access needed',
       tone: 'bad',
-      detail: 'Microphone access is blocked for this extension.',
+      detail: expect.stringContaining('Microphone access is blocked for this extension.'),
       action: 'Allow microphone',
     });
     expect(popupView(signedIn({ softphoneEnabled: true, registration: 'unreachable' }), '').status.action).toBe('Reconnect now');
@@ -48,6 +48,18 @@ describe('popup view', () => {
     const s = signedIn({ sessionExpiresAt: '2030-01-01T12:00:00Z' });
     expect(popupView(s, '', endsAt - 60 * 60_000).renew).toBeNull();
     expect(popupView(s, '', endsAt - 5 * 60_000).renew).toEqual({ endsAt, server: 'http://127.0.0.1:8787', username: 'alice' });
+  });
+  it('an expired session is said once on the sign-in form, not also as an error', () => {
+    const v = popupView({ ...initialSnapshot(0), loginError: 'session_expired' }, '');
+    expect(v.signIn.expired).toContain('Your session expired');
+    expect(v.signIn.error).toBeNull();
+  });
+  it('switching on while the server does not answer: "Connecting…", then the fix, then red with where calls go', () => {
+    const s = signedIn({ softphoneEnabled: true, registration: 'registering', outage: { since: 0, kind: 'starting' } });
+    expect(popupView(s, '', 1000).status).toMatchObject({ text: 'Connecting to the phone server…', tone: 'busy', action: null });
+    expect(popupView(s, '', 6000).status).toMatchObject({ text: 'Connecting to the phone server…', action: 'Reconnect now' });
+    expect(popupView(s, '', 21_000).status).toMatchObject({ text: 'Cannot receive calls', tone: 'bad', action: 'Reconnect now' });
+    expect(popupView(s, '', 21_000).status.detail).toContain('For 21 s.');
   });
   it('after expiry, says where calls go meanwhile', () => {
     const routing = { forwardingNumber: '+15550109001', forwardingEnabled: true, voicemailEnabled: true, ringTimeoutSeconds: 28 };
@@ -65,13 +77,13 @@ describe('popup view', () => {
 describe('badge', () => {
   it('tells the states apart at a glance', () => {
     const texts = [
-      badgeFor(signedIn({ registration: 'registered' })).text,
-      badgeFor(signedIn({ registration: 'off' })).text,
-      badgeFor(signedIn({ registration: 'recovering' })).text,
-      badgeFor(signedIn({ registration: 'unreachable' })).text,
-      badgeFor(initialSnapshot(0)).text,
+      badgeFor(signedIn({ softphoneEnabled: true, registration: 'registered' }), 0).text,
+      badgeFor(signedIn({ softphoneEnabled: false, registration: 'off' }), 0).text,
+      badgeFor(signedIn({ softphoneEnabled: true, registration: 'recovering' }), 0).text,
+      badgeFor(signedIn({ softphoneEnabled: true, registration: 'unreachable' }), 0).text,
+      badgeFor(initialSnapshot(0), 0).text,
     ];
     expect(texts).toEqual(['ON', 'OFF', '…', '!', '']);
-    expect(badgeFor(signedIn({ registration: 'registered' })).title).toContain('Alice Agent');
+    expect(badgeFor(signedIn({ softphoneEnabled: true, registration: 'registered' }), 0).title).toContain('Alice Agent');
   });
 });

@@ -28,8 +28,13 @@ describe('registration state machine', () => {
   });
 
   it('rejects illegal moves with a named error', () => {
-    expect(() => nextRegistrationState('off', 'registered')).toThrow(IllegalTransitionError);
-    expect(() => nextRegistrationState('off', 'expired')).toThrow(/no transition from "off" on "expired"/);
+    expect(() => nextRegistrationState('off', 'lost')).toThrow(IllegalTransitionError);
+    expect(() => nextRegistrationState('off', 'mic-granted')).toThrow(/no transition from "off" on "mic-granted"/);
+  });
+
+  it('adopts a registered engine and an expiry from off without a detour through "registering"', () => {
+    expect(nextRegistrationState('off', 'registered')).toBe('registered');
+    expect(nextRegistrationState('off', 'expired')).toBe('session-expired');
   });
 
   it('only "registered" can receive calls', () => {
