@@ -106,7 +106,7 @@ export function reachability(s: Snapshot, now: number, times: ReachTimes = s.rea
   r.meanwhile = whereCallsGo(s.routing);
   const announceAt = since + times.graceMs;
   if (now >= announceAt && r.action) {
-    const why = r.reason ?? r.headline;
+    const why = r.reason ?? `${r.headline}.`;
     r.notice = {
       title: lost ? 'You cannot receive calls here' : 'Calls cannot ring here yet',
       message: `${why} Since ${clockTime(since)}. ${r.meanwhile}`,
