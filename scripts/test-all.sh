@@ -27,6 +27,8 @@ bash scripts/netns-run.sh npx vitest run --reporter=default --reporter=json --ou
 
 step "benchmark smoke"
 bash scripts/netns-run.sh npx tsx scripts/bench/bench.ts --smoke || status=$?
+bash scripts/netns-run.sh npx tsx scripts/bench/controls.ts --smoke || status=$?
+bash scripts/netns-run.sh npx tsx scripts/bench/frozen.ts --smoke || status=$?
 bash scripts/netns-run.sh npx tsx scripts/bench/memory.ts || status=$?
 
 # One closing line any CI reader understands.

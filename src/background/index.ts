@@ -102,7 +102,7 @@ onCommand((command) => {
     calls.onCommand(command);
   });
 });
-onLocalChange('tuning', () => void applyTuning());
+onLocalChange('tuning', () => void applyTuning().then(() => phone.pushConfig()));
 onStartup(() => log.info('browser started'));
 onInstalled(() => log.info('installed or updated'));
 

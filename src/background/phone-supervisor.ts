@@ -161,6 +161,11 @@ export class PhoneSupervisor {
   /** The options page changed call waiting or the DTMF transport: the engine takes it without re-registering. */
   async setCallPreferences(preferences: CallPreferences): Promise<Result> {
     await this.ports.local.set({ callPreferences: preferences });
+    return this.pushConfig();
+  }
+
+  /** Sends the engine its configuration again (preferences or tuning changed); never re-registers for that. */
+  pushConfig(): Promise<Result> {
     return this.queue.run(async () => {
       const session = await this.wantsPhone();
       if (!session || !(await this.ports.engine.exists())) return ok;

@@ -17,8 +17,16 @@ export interface SocketWatch {
   onRegisterReply(reply: RegisterReplyInfo): void;
   /** The WebSocket did not open within the deadline (a server that accepts TCP but never answers). */
   onConnectTimeout(): void;
-  /** Anything arrived from the server: the link is alive. */
-  onInbound(): void;
+  /** Anything arrived from the server (`bytes` long): the link is alive. */
+  onInbound(bytes: number): void;
+  /** We sent `bytes` of SIP (the signalling traffic, for diagnostics and the keep-alive's cost). */
+  onOutbound(bytes: number): void;
+}
+
+/** SIP over WebSocket is text; its size on the wire is its UTF-8 length. */
+export function wireBytes(data: unknown): number {
+  if (typeof data === 'string') return new TextEncoder().encode(data).length;
+  return data instanceof ArrayBuffer ? data.byteLength : 0;
 }
 
 type DisconnectHandler = (error: boolean, code?: number, reason?: string) => void;
@@ -61,7 +69,7 @@ export class ObservedSocket implements Socket {
       this.ondisconnect(error, code, reason);
     };
     this.inner.ondata = <T,>(data: T) => {
-      this.watch.onInbound();
+      this.watch.onInbound(wireBytes(data));
       if (typeof data === 'string') {
         const reply = parseRegisterReply(data);
         if (reply) this.watch.onRegisterReply(reply);
@@ -83,6 +91,7 @@ export class ObservedSocket implements Socket {
   }
 
   send(message: string | ArrayBuffer): boolean {
+    this.watch.onOutbound(wireBytes(message));
     if (typeof message === 'string') {
       const request = parseRegisterRequest(message);
       if (request) this.watch.onRegisterSent(request.cseq);

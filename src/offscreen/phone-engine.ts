@@ -112,6 +112,7 @@ export class PhoneEngine {
       mic: this.mic,
       calls: this.calls.all().map((c) => c.view),
       lastRegisteredAt: this.keeper.lastRegisteredAt,
+      traffic: { ...this.keeper.traffic },
     };
   }
 

@@ -150,6 +150,7 @@ export class RegistrationKeeper implements SocketWatch {
     const sentAt = now;
     const timer = setTimeout(() => this.onPingDeadline(sentAt), this.tuning.keepAliveDeadlineMs);
     this.ping = { sentAt, timer };
+    this.traffic.keepAlives += 1;
     this.host.ping();
   }
 
@@ -226,7 +227,15 @@ export class RegistrationKeeper implements SocketWatch {
     });
   }
 
-  onInbound(): void {
+  /** Signalling counters since the engine started: what the keep-alive costs is measured, not guessed. */
+  readonly traffic = { bytesIn: 0, bytesOut: 0, keepAlives: 0 };
+
+  onOutbound(bytes: number): void {
+    this.traffic.bytesOut += bytes;
+  }
+
+  onInbound(bytes = 0): void {
+    this.traffic.bytesIn += bytes;
     this.lastInboundAt = this.host.now();
     if (this.ping) clearTimeout(this.ping.timer);
     this.ping = null;

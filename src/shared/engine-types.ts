@@ -75,6 +75,8 @@ export interface EngineState {
   lastRegisteredAt: number | null;
   /** How late this document's timers and the ticker worker's ticks fire (diagnostics). */
   timers: TimerHealth | null;
+  /** SIP signalling since the engine started: bytes both ways, keep-alives sent. */
+  traffic: { bytesIn: number; bytesOut: number; keepAlives: number };
 }
 
 export interface TimerStats {

@@ -36,6 +36,7 @@ export class FakeEngine implements EnginePort {
     calls: [],
     lastRegisteredAt: null,
     timers: null,
+    traffic: { bytesIn: 0, bytesOut: 0, keepAlives: 0 },
   };
 
   async ensure() {
