@@ -1,4 +1,7 @@
 /** Small helpers for the login service's plain `node:http` server. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -45,17 +48,47 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end();
 }
 
-/** Extension ids are 32 letters a-p, for packed and unpacked builds alike. */
-const EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;
+/**
+ * The extension's id, from the manifest's `key` (the id Chrome derives: the
+ * first 128 bits of SHA-256 over the public key, hex digits 0-f spelt a-p).
+ */
+export function extensionIdFromKey(base64Key: string): string {
+  const digest = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
+  return [...digest].map((h) => String.fromCharCode(97 + parseInt(h, 16))).join('');
+}
+
+const MANIFEST = fileURLToPath(new URL('../../manifest.json', import.meta.url));
+
+/**
+ * The extension origins the provider API answers CORS for: ours (fixed by the
+ * manifest key), plus any in SOFTPHONE_EXTENSION_IDS (comma-separated, e.g. a
+ * store build's id). A provider copies the lab, so the lab sets the example:
+ * never "any chrome-extension:// origin".
+ */
+export function allowedExtensionOrigins(): string[] {
+  const key = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { key?: string }).key;
+  const extra = (process.env.SOFTPHONE_EXTENSION_IDS ?? '').split(',').map((s) => s.trim()).filter((s) => /^[a-p]{32}$/.test(s));
+  return [...(key ? [extensionIdFromKey(key)] : []), ...extra].map((id) => `chrome-extension://${id}`);
+}
 
 /**
  * CORS for the provider API: the extension's origin and the lab's own pages
  * may read responses; any other origin gets no CORS headers at all (never a
- * wildcard), so a random web page cannot use the login API from a browser.
+ * wildcard), so a random web page or another extension cannot use the login
+ * API from a browser.
  */
 export function corsHeaders(origin: string | undefined, ownOrigins: readonly string[]): Record<string, string> | null {
-  if (origin === undefined || !(EXTENSION_ORIGIN.test(origin) || ownOrigins.includes(origin))) return null;
+  if (origin === undefined || !ownOrigins.includes(origin)) return null;
   return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+}
+
+/**
+ * A request to a loopback service names it by a loopback Host. Anything else
+ * is a page that resolved its own domain to 127.0.0.1 (DNS rebinding) and may
+ * not drive the lab's controls.
+ */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 }
 
 export function preflightHeaders(cors: Record<string, string>, methods: string): Record<string, string> {

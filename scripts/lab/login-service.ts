@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { AccountDirectory, demoAccounts } from './accounts';
 import {
   BadRequestError,
+  allowedExtensionOrigins,
   corsHeaders,
   isLoopback,
+  isLoopbackHost,
   preflightHeaders,
   readJsonBody,
   sendEmpty,
@@ -66,9 +68,9 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
     wsUri: options.wsUri,
     sessionLifetimeSeconds: options.sessionLifetimeSeconds,
   };
-  const routes = buildRoutes(state, options, [url, `http://localhost:${options.port}`]);
+  const routes = buildRoutes(state, options, [url, `http://localhost:${options.port}`, ...allowedExtensionOrigins()]);
   const server = createServer((req, res) => {
-    dispatch(routes, req, res).catch((error: unknown) => failRequest(res, error, options.log));
+    dispatch(routes, req, res, options.port).catch((error: unknown) => failRequest(res, error, options.log));
   });
   await listen(server, options.port);
   return { url, close: () => close(server) };
@@ -131,10 +133,12 @@ function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigi
   ];
 }
 
-async function dispatch(routes: Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(routes: Route[], req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${HOST}`);
-  // Defence in depth: the server only listens on loopback anyway.
-  if (url.pathname.startsWith('/lab/') && !isLoopback(req.socket.remoteAddress)) {
+  // Defence in depth: the server only listens on loopback anyway; and a page
+  // that rebinds its own domain to 127.0.0.1 sends its own Host, not ours.
+  const controls = url.pathname.startsWith('/lab/') || url.pathname.startsWith('/console');
+  if (controls && (!isLoopback(req.socket.remoteAddress) || !isLoopbackHost(req.headers.host, port))) {
     sendJson(res, 403, { error: 'lab_endpoints_are_loopback_only' });
     return;
   }

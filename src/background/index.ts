@@ -111,5 +111,7 @@ const updateGate = new UpdateGate(() => store.get(), reloadExtension);
 onUpdateAvailable(() => updateGate.onUpdateAvailable());
 store.onChange(() => updateGate.reloadIfIdle());
 
-// For debugging from the worker's DevTools console (and read by the end-to-end tests).
-Object.assign(globalThis, { softphone: { store, phone, calls, notifications: shownNotifications } });
+// For debugging from the worker's DevTools console (and read by the end-to-end
+// tests); a release build has no such handle (scripts/build.mjs --release).
+declare const __DEBUG__: boolean;
+if (__DEBUG__) Object.assign(globalThis, { softphone: { store, phone, calls, notifications: shownNotifications } });

@@ -27,22 +27,30 @@ export class SessionController {
       const server = parseServerUrl(serverInput);
       if (!server.ok) return this.loginFailed(fail('invalid_server_url'));
       if (username === '' || password === '') return this.loginFailed(fail('invalid_credentials'));
+      // The provider said how long to wait (429): enforced here, without asking it again.
+      const retry = this.store.get().retry;
+      if (retry && retry.at > this.ports.now() && retry.server === server.url && retry.username === username) {
+        return fail('too_many_attempts', { retryAfterSeconds: Math.ceil((retry.at - this.ports.now()) / 1000) });
+      }
 
       const prev = this.store.get();
       // Renewing ("Stay signed in") keeps the phone view; a first sign-in shows progress.
       const renewing = prev.login === 'signed-in';
-      this.store.update((s) => ({ ...s, login: renewing ? s.login : 'signing-in', loginError: null, retryAfterSeconds: null }));
+      this.store.update((s) => ({ ...s, login: renewing ? s.login : 'signing-in', loginError: null, retry: null }));
       const outcome = await this.ports.login(server.url, username, password);
       if (!outcome.ok) {
         this.store.update((s) => ({ ...s, login: prev.login === 'signing-in' ? 'signed-out' : prev.login }));
-        return this.loginFailed(fail(outcome.error, { retryAfterSeconds: outcome.retryAfterSeconds, detail: outcome.detail }));
+        return this.loginFailed(fail(outcome.error, { retryAfterSeconds: outcome.retryAfterSeconds, detail: outcome.detail }), { server: server.url, username });
       }
 
       const { grant } = outcome;
       const session: StoredSession = {
         account: { ...grant.account, username, server: server.url },
         routing: grant.routing,
-        sip: grant.sip,
+        // The credential lies on disk (storage.local) so that a browser restart
+        // resumes the phone; it lies there at most a working day, whatever
+        // lifetime the provider gives it (see docs/ARCHITECTURE.md, "Secrets").
+        sip: { ...grant.sip, expiresAt: capExpiry(grant.sip.expiresAt, this.ports.now()) },
       };
       // The softphone returns to the state this account's agent chose; another
       // account signing in on this browser does not inherit it.
@@ -56,9 +64,9 @@ export class SessionController {
         routing: session.routing,
         lastLogin: { server: server.url, username },
         loginError: null,
-        retryAfterSeconds: null,
+        retry: null,
         softphoneEnabled,
-        sessionExpiresAt: grant.sip.expiresAt,
+        sessionExpiresAt: session.sip.expiresAt,
         registration: s.registration === 'session-expired' ? 'off' : s.registration,
       }));
       log.info('signed in', session.account.id);
@@ -70,8 +78,12 @@ export class SessionController {
     });
   }
 
-  private loginFailed(result: { ok: false; error: Parameters<typeof fail>[0]; retryAfterSeconds?: number; detail?: string }): Result {
-    this.store.update((s) => ({ ...s, loginError: result.error, retryAfterSeconds: result.retryAfterSeconds ?? null }));
+  private loginFailed(
+    result: { ok: false; error: Parameters<typeof fail>[0]; retryAfterSeconds?: number; detail?: string },
+    who: { server: string; username: string } | null = null,
+  ): Result {
+    const retry = result.retryAfterSeconds === undefined || !who ? null : { ...who, at: this.ports.now() + result.retryAfterSeconds * 1000 };
+    this.store.update((s) => ({ ...s, loginError: result.error, retry }));
     if (result.detail) log.warn('sign-in failed', result.error, result.detail);
     return result;
   }
@@ -96,4 +108,13 @@ export class SessionController {
       return ok;
     });
   }
+}
+
+/** The longest a SIP credential is kept on disk, from sign-in. */
+export const MAX_STORED_CREDENTIAL_MS = 12 * 3600_000;
+
+/** The provider's expiry, or sign-in + 12 h when that is sooner (ISO 8601). */
+export function capExpiry(expiresAt: string, now: number): string {
+  const cap = now + MAX_STORED_CREDENTIAL_MS;
+  return Date.parse(expiresAt) > cap ? new Date(cap).toISOString() : expiresAt;
 }

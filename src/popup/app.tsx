@@ -41,7 +41,7 @@ function useNow(running: boolean): number {
 export function App({ store }: { store: PopupStore }) {
   const state = useStore(store);
   const shortcuts = useShortcuts();
-  const now = useNow(state.snapshot?.outage != null);
+  const now = useNow(state.snapshot?.outage != null || (state.snapshot?.retry?.at ?? 0) > Date.now());
   if (!state.snapshot) return <p role="status">Loading…</p>;
   const view = popupView(state.snapshot, __DEFAULT_SERVER__, now);
 

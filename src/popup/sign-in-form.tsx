@@ -19,6 +19,9 @@ export function SignInForm({ view, onSubmit }: Props) {
     set(e.currentTarget.value);
   };
 
+  // The provider's wait (429) holds for the server and user it was given for.
+  const waiting = view.wait !== null && view.wait.username === username.trim() && server.trim().startsWith(view.wait.server);
+
   const submit = async (e: Event) => {
     e.preventDefault();
     setStale(false);
@@ -42,14 +45,19 @@ export function SignInForm({ view, onSubmit }: Props) {
       <input id="username" name="username" autoComplete="username" required value={username} onInput={edit(setUsername)} />
       <label for="password">Password</label>
       <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onInput={edit(setPassword)} />
-      {view.error && !stale && (
+      {view.error && (!stale || waiting) && (
         <p class="error" role="alert">
           {view.error}
         </p>
       )}
-      <button type="submit" class="primary" disabled={view.busy}>
-        {view.busy ? 'Signing in…' : 'Sign in'}
+      <button type="submit" class="primary" disabled={view.busy || waiting}>
+        Sign in
       </button>
+      {view.busy && (
+        <p class="hint" role="status">
+          Signing in…
+        </p>
+      )}
     </form>
   );
 }

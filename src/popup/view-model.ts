@@ -53,7 +53,15 @@ export type CallPanel = RingingPanel | InCallPanel;
 
 export interface PopupView {
   screen: 'sign-in' | 'phone';
-  signIn: { server: string; username: string; error: string | null; busy: boolean; expired: string | null };
+  signIn: {
+    server: string;
+    username: string;
+    error: string | null;
+    busy: boolean;
+    expired: string | null;
+    /** After a 429: seconds left before this server and user may sign in again. */
+    wait: { seconds: number; server: string; username: string } | null;
+  };
   account: { name: string; number: string; login: string } | null;
   status: StatusLine;
   softphone: { checked: boolean; disabled: boolean };
@@ -79,11 +87,14 @@ export function statusLine(s: Snapshot, now: number = Date.now()): StatusLine {
 }
 
 export function popupView(s: Snapshot, defaultServer: string, now: number = Date.now()): PopupView {
+  // After a 429, Sign in waits, counting down; once the wait is over the error has nothing to add.
+  const waitSeconds = s.retry && s.retry.at > now ? Math.ceil((s.retry.at - now) / 1000) : null;
   const signIn = {
     server: s.lastLogin?.server ?? defaultServer,
     username: s.lastLogin?.username ?? '',
     // An expired session is said once, by `expired` below, not also as an error.
-    error: s.loginError && s.loginError !== 'session_expired' ? describeError(s.loginError, s.retryAfterSeconds) : null,
+    error: s.loginError && s.loginError !== 'session_expired' ? describeError(s.loginError, waitSeconds) : null,
+    wait: s.retry && waitSeconds !== null ? { seconds: waitSeconds, server: s.retry.server, username: s.retry.username } : null,
     busy: s.login === 'signing-in',
     expired:
       s.registration === 'session-expired' || s.loginError === 'session_expired'

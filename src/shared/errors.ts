@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'too_many_attempts',
   'server_unreachable',
   'invalid_server_url',
+  'login_redirected', // the provider answered the sign-in with a redirect: never followed
   'bad_response',
   'session_expired',
   'not_signed_in',

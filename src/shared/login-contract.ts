@@ -25,6 +25,8 @@ export type LoginOutcome =
   | { ok: false; error: ErrorCode; retryAfterSeconds?: number; detail?: string };
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** ISO 8601 date-time with a zone (Date.parse alone accepts many other shapes). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Normalises the server the agent typed. https is required; plain http only for
@@ -50,11 +52,19 @@ export function loginEndpoint(server: string): string {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNonEmpty = (v: unknown): v is string => isStr(v) && v.length > 0;
+/**
+ * Limits on what a provider may hand us. Everything here ends up in our own
+ * SIP headers (JsSIP escapes only `"` and `\\` in a display name), in the
+ * popup, or in storage: no control characters, bounded sizes and counts.
+ */
+export const GRANT_LIMITS = { text: 256, credential: 512, uri: 512, wsUris: 8, iceServers: 8, iceUrls: 8 } as const;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const isStr = (v: unknown, max: number = GRANT_LIMITS.text): v is string => typeof v === 'string' && v.length <= max && !CONTROL.test(v);
+const isNonEmpty = (v: unknown, max: number = GRANT_LIMITS.text): v is string => isStr(v, max) && v.length > 0;
 
 function isWsUri(v: unknown): v is string {
-  if (!isStr(v)) return false;
+  if (!isStr(v, GRANT_LIMITS.uri)) return false;
   try {
     const u = new URL(v);
     return u.protocol === 'wss:' || (u.protocol === 'ws:' && LOOPBACK_HOSTS.has(u.hostname));
@@ -63,15 +73,19 @@ function isWsUri(v: unknown): v is string {
   }
 }
 
+/** Only STUN and TURN: any other scheme in an ICE server is not one. */
+const ICE_URL = /^(stun|turn|turns):[^\s]+$/i;
+const isIceUrl = (v: unknown): v is string => isStr(v, GRANT_LIMITS.uri) && ICE_URL.test(v);
+
 function isIceServer(v: unknown): v is RTCIceServer {
   if (!isObj(v)) return false;
   const urls = v.urls;
-  const urlsOk = isStr(urls) || (Array.isArray(urls) && urls.every(isStr));
-  return urlsOk && (v.username === undefined || isStr(v.username)) && (v.credential === undefined || isStr(v.credential));
+  const urlsOk = isIceUrl(urls) || (Array.isArray(urls) && urls.length > 0 && urls.length <= GRANT_LIMITS.iceUrls && urls.every(isIceUrl));
+  return urlsOk && (v.username === undefined || isStr(v.username, GRANT_LIMITS.credential)) && (v.credential === undefined || isStr(v.credential, GRANT_LIMITS.credential));
 }
 
 /** Validates a 200 body. Anything off-contract is `bad_response`, with what was wrong. */
-export function parseLoginGrant(body: unknown): LoginOutcome {
+export function parseLoginGrant(body: unknown, now: number = Date.now()): LoginOutcome {
   const bad = (detail: string): LoginOutcome => ({ ok: false, error: 'bad_response', detail });
   if (!isObj(body)) return bad('body is not an object');
   const { account, sip, routing } = body;
@@ -79,16 +93,24 @@ export function parseLoginGrant(body: unknown): LoginOutcome {
     return bad('account');
   }
   if (!isObj(sip)) return bad('sip');
-  if (!Array.isArray(sip.wsUris) || sip.wsUris.length === 0 || !sip.wsUris.every(isWsUri)) return bad('sip.wsUris');
-  if (!isNonEmpty(sip.uri) || !/^sips?:[^@\s]+@[^\s]+$/.test(sip.uri)) return bad('sip.uri');
-  if (!isNonEmpty(sip.authorizationUser) || !isNonEmpty(sip.password)) return bad('sip credentials');
+  if (!Array.isArray(sip.wsUris) || sip.wsUris.length === 0 || sip.wsUris.length > GRANT_LIMITS.wsUris || !sip.wsUris.every(isWsUri)) return bad('sip.wsUris');
+  if (!isNonEmpty(sip.uri, GRANT_LIMITS.uri) || !/^sips?:[^@\s<>"]+@[^\s<>"]+$/.test(sip.uri)) return bad('sip.uri');
+  if (!isNonEmpty(sip.authorizationUser, GRANT_LIMITS.credential) || !isNonEmpty(sip.password, GRANT_LIMITS.credential)) return bad('sip credentials');
   if (!isStr(sip.displayName)) return bad('sip.displayName');
-  if (!isStr(sip.expiresAt) || Number.isNaN(Date.parse(sip.expiresAt))) return bad('sip.expiresAt');
+  if (!isStr(sip.expiresAt) || !ISO_TIME.test(sip.expiresAt) || !(Date.parse(sip.expiresAt) > now)) return bad('sip.expiresAt');
   const iceServers = sip.iceServers ?? [];
-  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) return bad('sip.iceServers');
+  if (!Array.isArray(iceServers) || iceServers.length > GRANT_LIMITS.iceServers || !iceServers.every(isIceServer)) return bad('sip.iceServers');
   if (!isObj(routing)) return bad('routing');
   const { forwardingNumber, forwardingEnabled, voicemailEnabled, ringTimeoutSeconds } = routing;
-  if (!(forwardingNumber === null || isStr(forwardingNumber)) || typeof forwardingEnabled !== 'boolean' || typeof voicemailEnabled !== 'boolean' || typeof ringTimeoutSeconds !== 'number') {
+  if (
+    !(forwardingNumber === null || isStr(forwardingNumber, 32)) ||
+    typeof forwardingEnabled !== 'boolean' ||
+    typeof voicemailEnabled !== 'boolean' ||
+    typeof ringTimeoutSeconds !== 'number' ||
+    !Number.isFinite(ringTimeoutSeconds) ||
+    ringTimeoutSeconds < 0 ||
+    ringTimeoutSeconds > 600
+  ) {
     return bad('routing');
   }
   return {
@@ -109,6 +131,8 @@ export function parseLoginGrant(body: unknown): LoginOutcome {
   };
 }
 
+export const MAX_RETRY_AFTER_SECONDS = 15 * 60;
+
 /** Maps a non-200 answer to an error code (status first, the body's `error` to confirm). */
 export function loginErrorFor(status: number, body: unknown): LoginOutcome {
   const code = isObj(body) ? body.error : undefined;
@@ -116,7 +140,9 @@ export function loginErrorFor(status: number, body: unknown): LoginOutcome {
   if (status === 403 && code === 'account_locked') return { ok: false, error: 'account_locked' };
   if (status === 403) return { ok: false, error: 'invalid_credentials' };
   if (status === 429) {
-    const wait = isObj(body) && typeof body.retryAfterSeconds === 'number' ? Math.max(0, Math.ceil(body.retryAfterSeconds)) : undefined;
+    // Clamped: a server's "wait a year" (or NaN) is not something to show an agent.
+    const raw = isObj(body) ? body.retryAfterSeconds : undefined;
+    const wait = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(raw))) : undefined;
     return wait === undefined ? { ok: false, error: 'too_many_attempts' } : { ok: false, error: 'too_many_attempts', retryAfterSeconds: wait };
   }
   if (status >= 500) return { ok: false, error: 'server_unreachable', detail: `HTTP ${status}` };

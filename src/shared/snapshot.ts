@@ -34,7 +34,8 @@ export interface Snapshot {
   /** The server and username of the last sign-in, to prefill the form. */
   lastLogin: { server: string; username: string } | null;
   loginError: ErrorCode | null;
-  retryAfterSeconds: number | null;
+  /** After a 429: no sign-in to this server as this user before `at` (ms since epoch); the form counts down to it. */
+  retry: { at: number; server: string; username: string } | null;
   /** The agent's intent: the softphone should be on. Survives re-login. */
   softphoneEnabled: boolean;
   registration: RegistrationState;
@@ -78,7 +79,7 @@ export function initialSnapshot(now: number): Snapshot {
     routing: null,
     lastLogin: null,
     loginError: null,
-    retryAfterSeconds: null,
+    retry: null,
     softphoneEnabled: false,
     registration: 'off',
     registrationError: null,

@@ -14,6 +14,7 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   too_many_attempts: 'Too many sign-in attempts.',
   server_unreachable: 'Cannot reach the server. Check the address and your connection.',
   invalid_server_url: 'The server address must start with https:// (http:// only for localhost).',
+  login_redirected: 'The server tried to send your sign-in elsewhere. Nothing was sent there; check the server address.',
   bad_response: 'The server sent an answer this extension does not understand.',
   session_expired: 'Your session expired. Sign in again to receive calls.',
   not_signed_in: 'Sign in first.',

@@ -203,7 +203,15 @@ describe('login errors are clear and specific', () => {
     const seconds = Number(wait?.[1]);
     expect(seconds).toBeGreaterThanOrEqual(1);
     expect(seconds).toBeLessThanOrEqual(60);
-    expect((await snapshot(agent)).retryAfterSeconds).toBe(seconds);
+    const retryAt = (await snapshot(agent)).retry?.at ?? 0;
+    expect(Math.abs(retryAt - Date.now() - seconds * 1000)).toBeLessThan(2000);
+    // The wait is enforced: Sign in is disabled while the countdown runs, and the worker does not ask the server again.
+    expect(await agent.popup.getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
+    const asked = await agent.popup.evaluate(
+      ([server, user]) => chrome.runtime.sendMessage({ target: 'background', type: 'login', server, username: user, password: 'again' }),
+      [lab.loginUrl, THROTTLED_USER] as const,
+    );
+    expect(asked).toMatchObject({ ok: false, error: 'too_many_attempts' });
   });
 
   it('server unreachable: the request is made and fails', async () => {
@@ -221,6 +229,25 @@ describe('login errors are clear and specific', () => {
     // The recorder sees the extension's own requests (the test above checks it): none went out.
     expect(requests.slice(before).filter((u) => u.includes('example.com'))).toEqual([]);
     expect((await snapshot(agent)).login).toBe('signed-out');
+  });
+
+  it('a redirect is never followed: the password is not sent to its Location, and the agent is told why', async () => {
+    const target = await startOffContractProvider(agent.origin, '{}'); // Records anything that reaches it.
+    const redirector: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const cors = { 'access-control-allow-origin': agent.origin, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' };
+      if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+      res.writeHead(307, { ...cors, location: `${target.url}/v1/softphone/login` }).end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+    try {
+      const { code } = await signInFails(url, ALICE.user, ALICE.password, 'The server tried to send your sign-in elsewhere.');
+      expect(code).toBe('login_redirected');
+      expect(target.seen.filter((r) => r.startsWith('POST'))).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => redirector.close(() => r()));
+      await target.close();
+    }
   });
 
   it('a 200 answer that does not match the contract', async () => {

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowedExtensionOrigins } from '../../scripts/lab/http-util';
 import { startLab, type Lab } from '../../scripts/lab/lab';
 import { assertLoopbackOnly } from '../../scripts/lib/netns';
 import {
@@ -23,7 +24,8 @@ import {
 
 const ALICE = '+15550001001';
 const BOB = '+15550001002';
-const EXTENSION_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+// Our extension's id, derived from the manifest key, as Chrome derives it.
+const EXTENSION_ORIGIN = allowedExtensionOrigins()[0] ?? '';
 
 let lab: Lab;
 let browser: Browser;
@@ -92,10 +94,28 @@ describe('login service', () => {
     const allowed = await preflight(EXTENSION_ORIGIN);
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
-    const refused = await preflight('https://evil.example');
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(EXTENSION_ORIGIN).toBe('chrome-extension://jpkfhnhppkeoaailjgikkdlnangmgebm');
+    for (const origin of ['https://evil.example', 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']) {
+      const refused = await preflight(origin);
+      expect(refused.headers.get('access-control-allow-origin'), origin).toBeNull();
+    }
     const response = await login({ username: 'bob', password: 'bob-password' }, EXTENSION_ORIGIN);
     expect(response.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+  });
+
+  it('lab controls refuse a Host that is not loopback (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${lab.loginUrl}/lab/accounts`);
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Host: `rebind.example:${url.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+    expect((await fetch(`${lab.loginUrl}/lab/accounts`)).status).toBe(200);
   });
 
   it('refuses a forwarding number equal to the vPhone number (R6)', async () => {

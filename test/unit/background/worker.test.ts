@@ -18,6 +18,13 @@ describe('sign-in', () => {
     expect(w.local.data.session?.sip.authorizationUser).toBe('1800000000:alice');
   });
 
+  it('keeps the SIP credential on disk at most 12 h, whatever lifetime the provider gives it', async () => {
+    const w = worker(); // The fake provider's credential lasts until 2030.
+    await w.auth.login('https://api.example.test', 'alice', 'pw');
+    expect(Date.parse(w.local.data.session?.sip.expiresAt ?? '')).toBe(w.ports.now() + 12 * 3600_000);
+    expect(w.store.get().sessionExpiresAt).toBe(w.local.data.session?.sip.expiresAt);
+  });
+
   it('a wrong password is a clear error and loses the prefilled username nowhere', async () => {
     const w = worker(async () => ({ ok: false, error: 'invalid_credentials' }));
     const r = await w.auth.login('https://api.example.test', 'alice', 'nope');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginErrorFor, parseLoginGrant, parseServerUrl } from '../../../src/shared/login-contract';
+import { loginErrorFor, MAX_RETRY_AFTER_SECONDS, parseLoginGrant, parseServerUrl } from '../../../src/shared/login-contract';
 import { goodGrant } from '../../fakes/grant';
 
 
@@ -43,5 +43,53 @@ describe('login response', () => {
     expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: 41.2 })).toEqual({ ok: false, error: 'too_many_attempts', retryAfterSeconds: 42 });
     expect(loginErrorFor(502, null)).toMatchObject({ error: 'server_unreachable' });
     expect(loginErrorFor(404, null)).toMatchObject({ error: 'bad_response' });
+  });
+});
+
+describe('a login answer has limits', () => {
+  const base = () => structuredClone(goodGrant) as unknown as { account: Record<string, unknown>; sip: Record<string, unknown>; routing: Record<string, unknown> };
+  const detail = (body: unknown) => {
+    const r = parseLoginGrant(body);
+    return r.ok ? 'ok' : r.detail;
+  };
+  it('refuses huge names, endless lists and ICE servers of any scheme', () => {
+    const big = base();
+    big.account.name = 'x'.repeat(1_000_000);
+    expect(detail(big)).toBe('account');
+    const many = base();
+    many.sip.wsUris = Array.from({ length: 100_000 }, () => 'wss://edge.example.com');
+    expect(detail(many)).toBe('sip.wsUris');
+    const ice = base();
+    ice.sip.iceServers = Array.from({ length: 10_000 }, () => ({ urls: 'stun:stun.example.com' }));
+    expect(detail(ice)).toBe('sip.iceServers');
+    for (const urls of ['http://evil.example.com', 'javascript:alert(1)', ['stun:ok.example.com', 'file:///etc/passwd']]) {
+      const odd = base();
+      odd.sip.iceServers = [{ urls }];
+      expect(detail(odd), JSON.stringify(urls)).toBe('sip.iceServers');
+    }
+    const fine = base();
+    fine.sip.iceServers = [{ urls: ['stun:a.example.com', 'turns:b.example.com:443?transport=tcp'], username: 'u', credential: 'c' }];
+    expect(detail(fine)).toBe('ok');
+  });
+  it('refuses CR/LF and other controls where they would reach our SIP headers', () => {
+    const name = base();
+    name.sip.displayName = 'Alice\r\nX-Injected: 1';
+    expect(detail(name)).toBe('sip.displayName');
+    const user = base();
+    user.sip.authorizationUser = '1:alice\r\nVia: evil';
+    expect(detail(user)).toBe('sip credentials');
+  });
+  it('requires a future ISO time for expiresAt', () => {
+    const past = base();
+    past.sip.expiresAt = '2001-01-01T00:00:00Z';
+    expect(detail(past)).toBe('sip.expiresAt');
+    const loose = base();
+    loose.sip.expiresAt = 'Tuesday';
+    expect(detail(loose)).toBe('sip.expiresAt');
+  });
+  it('clamps a 429 wait to something an agent can act on', () => {
+    expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: 1e12 })).toMatchObject({ retryAfterSeconds: MAX_RETRY_AFTER_SECONDS });
+    expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: -5 })).toMatchObject({ retryAfterSeconds: 1 });
+    expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: Number.NaN })).not.toHaveProperty('retryAfterSeconds');
   });
 });
