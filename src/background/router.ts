@@ -4,6 +4,7 @@
  * only from our own pages.
  */
 import { fail, ok } from '../shared/errors';
+import { isEngineFact } from '../shared/schemas';
 import type { BackgroundApi, BackgroundMessage, Message } from '../shared/protocol';
 import type { CallHandler } from './call-handler';
 import type { PhoneSupervisor } from './phone-supervisor';
@@ -52,6 +53,8 @@ export function createRouter(deps: RouterDeps) {
     'get-timeline': () => timeline.all(),
     'get-engine-state': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-state', {}) : null),
     'engine-fact': (m) => {
+      // Every field, before anything reads it: a malformed fact changes nothing.
+      if (!isEngineFact(m.fact)) return fail('bad_request', { detail: `malformed ${String(m.fact.kind)} fact` });
       const entry = timelineEntryForFact(m.fact);
       if (entry) timeline.add(entry);
       phone.onRegistrationFact(m.fact);

@@ -57,6 +57,13 @@ export function serve<T extends Target>(target: T, handler: Handler<T>): void {
       log.warn('dropped a malformed message', (raw as { type?: unknown }).type);
       return Promise.resolve({ ok: false, error: 'bad_request' });
     }
-    return Promise.resolve().then(() => handler(raw, info));
+    // A handler that throws answers with a typed error, never with a raw
+    // exception (the sender would see "undefined" or a string it cannot act on).
+    return Promise.resolve()
+      .then(() => handler(raw, info))
+      .catch((err: unknown) => {
+        log.error('handler failed', raw.type, err);
+        return { ok: false, error: 'internal', detail: err instanceof Error ? err.name : 'error' };
+      });
   });
 }

@@ -134,6 +134,8 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'get-call-stats': callId,
   'get-timeline': none,
   'get-engine-state': none,
+  // Shallow here; the worker's router checks every field (src/shared/schemas.ts),
+  // so that valibot is bundled only where facts arrive.
   'engine-fact': (m) => isObject(m.fact) && str(m.fact.kind) && typeof m.fact.at === 'number',
 };
 

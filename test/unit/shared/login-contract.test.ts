@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loginErrorFor, MAX_RETRY_AFTER_SECONDS, parseLoginGrant, parseServerUrl } from '../../../src/shared/login-contract';
 import { goodGrant } from '../../fakes/grant';
 
@@ -91,5 +92,27 @@ describe('a login answer has limits', () => {
     expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: 1e12 })).toMatchObject({ retryAfterSeconds: MAX_RETRY_AFTER_SECONDS });
     expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: -5 })).toMatchObject({ retryAfterSeconds: 1 });
     expect(loginErrorFor(429, { error: 'too_many_attempts', retryAfterSeconds: Number.NaN })).not.toHaveProperty('retryAfterSeconds');
+  });
+});
+
+describe('the login parser under random bodies', () => {
+  it('never throws, and anything but a valid grant is a typed bad_response', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.jsonValue(), fc.constant(structuredClone(goodGrant)).chain((g) => fc.record({ sip: fc.anything() }).map((x) => ({ ...g, ...x })))), (body) => {
+        const r = parseLoginGrant(body);
+        if (!r.ok) expect(r).toMatchObject({ error: 'bad_response', detail: expect.any(String) });
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseLoginGrant(structuredClone(goodGrant)).ok).toBe(true);
+  });
+  it('maps any status and body to a typed error', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 599 }), fc.anything(), (status, body) => {
+        const r = loginErrorFor(status, body);
+        expect(r.ok).toBe(false);
+        if (!r.ok && r.retryAfterSeconds !== undefined) expect(r.retryAfterSeconds).toBeLessThanOrEqual(MAX_RETRY_AFTER_SECONDS);
+      }),
+    );
   });
 });
