@@ -65,7 +65,7 @@ async function events(page: Page): Promise<Ev[]> {
 
 async function timelineAfter(popup: Page, event: string, t0: number): Promise<number> {
   return until(event, async () => {
-    const entries = (await popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-timeline' }))) as TimelineEntry[];
+    const entries = (await popup.evaluate(() => chrome.runtime.sendMessage({ target: 'background', type: 'get-call-log' }))) as TimelineEntry[];
     return entries.find((e) => e.event === event && e.at >= t0)?.at;
   });
 }

@@ -26,5 +26,8 @@ export function badgeFor(s: Snapshot, now: number): BadgeSpec {
   if (live.length === 1) return { text: 'CALL', color: BLUE, title: title(live[0]?.held ? 'On a call, on hold' : 'On a call') };
 
   const r = reachability(s, now);
-  return { ...r.badge, title: title(r.headline, r.reason, r.meanwhile) };
+  const missed = s.missed.count > 0 ? `${s.missed.count} missed call${s.missed.count > 1 ? 's' : ''}` : null;
+  // Missed calls are counted on the badge while the phone is fine; a problem with it wins.
+  if (missed && r.kind === 'ready') return { text: String(Math.min(s.missed.count, 99)), color: BLUE, title: title(r.headline, missed) };
+  return { ...r.badge, title: title(r.headline, r.reason, r.meanwhile, missed) };
 }

@@ -18,7 +18,11 @@ import type { SnapshotStore } from './snapshot-store';
 const log = createLogger('calls');
 
 export const CALL_NOTIFICATION_PREFIX = 'call:';
-const MISSED_NOTIFICATION_PREFIX = 'missed:';
+/** One notification for all missed calls ("3 missed calls"), not one per call. */
+export const MISSED_NOTIFICATION = 'missed';
+/** A caller ringing and hanging up in a loop updates the missed-calls notification at most this often. */
+const MISSED_UPDATE_MS = 5000;
+const MISSED_RECENT = 3;
 
 export const callNotificationId = (callId: string) => `${CALL_NOTIFICATION_PREFIX}${callId}`;
 
@@ -32,6 +36,8 @@ function withCall(s: Snapshot, call: CallView): Snapshot {
 export class CallHandler {
   /** One engine operation per call at a time: a double-click on Answer must not answer twice. */
   private readonly queues = new Map<string, SerialQueue>();
+  private missedShownAt = 0;
+  private missedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly ports: Ports,
@@ -66,22 +72,53 @@ export class CallHandler {
       case 'call-ended': {
         const ended = callById(this.store.get(), fact.callId);
         this.queues.delete(fact.callId);
+        const missed = fact.reason === 'missed' && ended !== null;
         this.store.update((s) => {
           if (!ended) return s;
-          return { ...s, calls: s.calls.filter((c) => c.id !== fact.callId), lastCall: { ...ended, phase: 'ended', endReason: fact.reason } };
+          const next = { ...s, calls: s.calls.filter((c) => c.id !== fact.callId), lastCall: { ...ended, phase: 'ended' as const, endReason: fact.reason } };
+          if (!missed) return next;
+          const recent = [callerLabel(ended.remoteName, ended.remoteNumber), ...s.missed.recent].slice(0, MISSED_RECENT);
+          return { ...next, missed: { count: s.missed.count + 1, recent } };
         });
         void this.ports.notifier.clear(callNotificationId(fact.callId));
-        if (fact.reason === 'missed' && ended) {
-          void this.ports.notifier.show(`${MISSED_NOTIFICATION_PREFIX}${fact.callId}`, {
-            title: describeCallEnd('missed'),
-            message: callerLabel(ended.remoteName, ended.remoteNumber),
-          });
-        }
+        if (missed) this.showMissedSoon();
         return;
       }
       default:
         return;
     }
+  }
+
+  /**
+   * The missed-calls notification says how many and who, and stays until
+   * seen; updated at most every few seconds (a caller ringing in a loop must
+   * not make the notification centre flicker), the last update always shown.
+   */
+  private showMissedSoon(): void {
+    if (this.missedTimer !== null) return;
+    const wait = Math.max(0, this.missedShownAt + MISSED_UPDATE_MS - this.ports.now());
+    const show = () => {
+      this.missedTimer = null;
+      this.missedShownAt = this.ports.now();
+      const { count, recent } = this.store.get().missed;
+      if (count === 0) return;
+      const more = count - recent.length;
+      void this.ports.notifier.show(MISSED_NOTIFICATION, {
+        title: count === 1 ? describeCallEnd('missed').replace(/\.$/, '') : `${count} missed calls`,
+        message: more > 0 ? `${recent.join(', ')} and ${more} more` : recent.join(', '),
+        requireInteraction: true,
+        priority: 1,
+      });
+    };
+    if (wait === 0) show();
+    else this.missedTimer = setTimeout(show, wait);
+  }
+
+  /** The agent opened the popup: missed calls are seen. */
+  missedSeen(): void {
+    if (this.store.get().missed.count === 0) return;
+    this.store.update((s) => ({ ...s, missed: { count: 0, recent: [] } }));
+    void this.ports.notifier.clear(MISSED_NOTIFICATION);
   }
 
   /** Replaces the worker's calls with the engine's (after a worker restart). */

@@ -21,7 +21,7 @@ import { SessionController } from './session-controller';
 import { createRouter } from './router';
 import { restoreSnapshot } from './restore';
 import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
-import { entryForChange, Timeline } from './timeline';
+import { callEntryForChange, entryForChange, Timeline } from './timeline';
 import { UpdateGate } from './update-gate';
 import { reachTimesFrom } from '../shared/tuning';
 import type { LocalState, Ports, SessionState } from './ports';
@@ -46,7 +46,8 @@ const ports: Ports = {
 
 const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
 const timeline = new Timeline(ports.local);
-const calls = new CallHandler(ports, store, (_callId, at) => timeline.add({ at, event: 'call-notified', detail: '' }));
+const callLog = new Timeline(ports.local, 'callLog');
+const calls = new CallHandler(ports, store, (_callId, at) => callLog.add({ at, event: 'call-notified', detail: '' }));
 const phone = new PhoneSupervisor(ports, store, (engineCalls) => calls.resync(engineCalls));
 const session = new SessionController(ports, store, phone);
 const notices = new ConnectionNotices(ports, () => store.get(), () => store.refreshBadge());
@@ -54,6 +55,8 @@ const notices = new ConnectionNotices(ports, () => store.get(), () => store.refr
 store.onChange((next, prev) => {
   const entry = entryForChange(prev, next, ports.now());
   if (entry) timeline.add(entry);
+  const callEntry = callEntryForChange(prev, next, ports.now());
+  if (callEntry) callLog.add(callEntry);
   void notices.check();
 });
 
@@ -73,7 +76,7 @@ const ready = (async () => {
   await phone.reconcile('worker-start');
 })().catch((err: unknown) => log.error('start-up failed', err));
 
-serve('background', createRouter({ ports, store, phone, calls, session, timeline, ready }));
+serve('background', createRouter({ ports, store, phone, calls, session, timeline, callLog, ready }));
 
 onNotificationButton((id, index) => {
   void ready.then(async () => {

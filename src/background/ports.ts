@@ -21,6 +21,8 @@ export interface LocalState {
   /** Shorter periods for tests (see shared/tuning.ts); absent in production. */
   tuning: Partial<PhoneTuning>;
   timeline: TimelineEntry[];
+  /** Call events (rang, notified, ended), bounded apart from the connection timeline. */
+  callLog: TimelineEntry[];
   /** Call waiting and the DTMF transport (options page). */
   callPreferences: CallPreferences;
 }

@@ -10,7 +10,7 @@ import { accountKey, type Ports } from './ports';
 export async function restoreSnapshot(ports: Pick<Ports, 'local' | 'session' | 'now'>): Promise<Snapshot> {
   const saved = await ports.session.get('snapshot');
   // A snapshot saved by an older version may lack `calls`; the engine resync fills it.
-  if (saved) return { ...initialSnapshot(ports.now()), ...saved, calls: Array.isArray(saved.calls) ? saved.calls : [], login: saved.login === 'signing-in' ? 'signed-out' : saved.login };
+  if (saved) return { ...initialSnapshot(ports.now()), ...saved, calls: Array.isArray(saved.calls) ? saved.calls : [], missed: saved.missed ?? { count: 0, recent: [] }, login: saved.login === 'signing-in' ? 'signed-out' : saved.login };
 
   const base = initialSnapshot(ports.now());
   const lastLogin = (await ports.local.get('lastLogin')) ?? null;

@@ -11,7 +11,7 @@ import type { PhoneSupervisor } from './phone-supervisor';
 import type { Ports } from './ports';
 import type { SessionController } from './session-controller';
 import type { SnapshotStore } from './snapshot-store';
-import { timelineEntryForFact, type Timeline } from './timeline';
+import { callEntryForFact, timelineEntryForFact, type Timeline } from './timeline';
 
 export const OFFSCREEN_PAGE = '/offscreen.html';
 /** How long a snapshot request may wait for the freshness check. */
@@ -29,12 +29,13 @@ export interface RouterDeps {
   calls: CallHandler;
   session: SessionController;
   timeline: Timeline;
+  callLog: Timeline;
   /** Gate every request on the worker having restored its state. */
   ready: Promise<void>;
 }
 
 export function createRouter(deps: RouterDeps) {
-  const { store, phone, calls, session, ports, timeline } = deps;
+  const { store, phone, calls, session, ports, timeline, callLog } = deps;
   const handlers: Handlers = {
     'get-snapshot': async () => {
       // A page is about to show the state: make sure "Ready" is still true.
@@ -51,12 +52,19 @@ export function createRouter(deps: RouterDeps) {
     'mic-result': (m) => phone.onMicResult(m.granted),
     'get-call-stats': async (m) => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', { callId: m.callId }) : null),
     'get-timeline': () => timeline.all(),
+    'get-call-log': () => callLog.all(),
+    'missed-seen': () => {
+      calls.missedSeen();
+      return ok;
+    },
     'get-engine-state': async () => ((await ports.engine.exists()) ? ports.engine.request('engine-state', {}) : null),
     'engine-fact': (m) => {
       // Every field, before anything reads it: a malformed fact changes nothing.
       if (!isEngineFact(m.fact)) return fail('bad_request', { detail: `malformed ${String(m.fact.kind)} fact` });
       const entry = timelineEntryForFact(m.fact);
       if (entry) timeline.add(entry);
+      const callEntry = callEntryForFact(m.fact);
+      if (callEntry) callLog.add(callEntry);
       phone.onRegistrationFact(m.fact);
       calls.onCallFact(m.fact);
       return ok;

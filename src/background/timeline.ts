@@ -3,6 +3,10 @@
  * registration, with timestamps, for the options page and for support
  * ("export" gives a file an agent can send). Kept in storage.local so that it
  * survives worker and browser restarts; writes are batched.
+ *
+ * Call events (rang, notified, ended) go to a log of their own, bounded
+ * separately: a caller ringing and hanging up a hundred times must not push
+ * the connection history that support needs out of its bounded log.
  */
 import type { EngineFact } from '../shared/engine-types';
 import type { Snapshot } from '../shared/snapshot';
@@ -23,8 +27,20 @@ export function entryForChange(prev: Snapshot, next: Snapshot, at: number): Time
     return { at, event: next.registration, detail: next.registrationError ?? '' };
   }
   if (prev.login !== next.login) return { at, event: next.login, detail: next.account?.username ?? '' };
+  return null;
+}
+
+/** The call-log entry a snapshot change deserves (never the connection timeline's). */
+export function callEntryForChange(prev: Snapshot, next: Snapshot, at: number): TimelineEntry | null {
   if (next.calls.some((c) => !prev.calls.some((p) => p.id === c.id))) return { at, event: 'call-ringing', detail: '' };
   if (prev.lastCall?.id !== next.lastCall?.id && next.lastCall) return { at, event: 'call-ended', detail: next.lastCall.endReason ?? '' };
+  return null;
+}
+
+/** Engine facts about calls, for the call log (and the benchmark's timestamps). */
+export function callEntryForFact(fact: EngineFact): TimelineEntry | null {
+  if (fact.kind === 'call-incoming') return { at: fact.at, event: 'incoming', detail: '' };
+  if (fact.kind === 'call-ringtone') return { at: fact.at, event: 'ringtone', detail: '' };
   return null;
 }
 
@@ -37,10 +53,6 @@ export function timelineEntryForFact(fact: EngineFact): TimelineEntry | null {
       return { at: fact.at, event: 'register-failed', detail: [fact.status, fact.reason ?? fact.cause].filter(Boolean).join(' ') };
     case 'registered':
       return { at: fact.at, event: 'register-ok', detail: '' };
-    case 'call-incoming':
-      return { at: fact.at, event: 'incoming', detail: '' };
-    case 'call-ringtone':
-      return { at: fact.at, event: 'ringtone', detail: '' };
     default:
       return null;
   }
@@ -51,9 +63,12 @@ export class Timeline {
   private readonly loaded: Promise<void>;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly store: KeyValueStore<{ timeline: TimelineEntry[] }>) {
+  constructor(
+    private readonly store: KeyValueStore<Record<'timeline' | 'callLog', TimelineEntry[]>>,
+    private readonly key: 'timeline' | 'callLog' = 'timeline',
+  ) {
     // Entries added while the saved ones load go after them, in order.
-    this.loaded = store.get('timeline').then((saved) => {
+    this.loaded = store.get(key).then((saved) => {
       this.entries = (saved ?? []).concat(this.entries).slice(-TIMELINE_LIMIT);
     });
   }
@@ -68,7 +83,7 @@ export class Timeline {
     this.entries = appendBounded(this.entries, entry);
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
-      void this.loaded.then(() => this.store.set({ timeline: this.entries }));
+      void this.loaded.then(() => this.store.set({ [this.key]: this.entries }));
     }, FLUSH_DELAY_MS);
   }
 }

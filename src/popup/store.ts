@@ -69,6 +69,8 @@ export function createPopupStore() {
     };
   });
 
+  // Opening the popup is seeing the missed calls.
+  void requestBackground('missed-seen', {}).catch(() => undefined);
   // Listen first, then ask: a push that lands between the two is not lost.
   onSnapshot((snapshot) => {
     // An error about switching on or reconnecting is over once calls ring here.

@@ -35,6 +35,10 @@ export interface BackgroundApi {
   'get-engine-state': { req: Record<string, never>; res: EngineState | null };
   /** The connection timeline, oldest first (options page, support export). */
   'get-timeline': { req: Record<string, never>; res: TimelineEntry[] };
+  /** Call events (rang, notified, ended), oldest first: kept apart from the connection timeline. */
+  'get-call-log': { req: Record<string, never>; res: TimelineEntry[] };
+  /** The popup opened: the agent has seen the missed calls. */
+  'missed-seen': { req: Record<string, never>; res: Result };
   /** A fact from the phone engine. */
   'engine-fact': { req: { fact: EngineFact }; res: Result };
 }
@@ -133,6 +137,8 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'fix-connection': none,
   'get-call-stats': callId,
   'get-timeline': none,
+  'get-call-log': none,
+  'missed-seen': none,
   'get-engine-state': none,
   // Shallow here; the worker's router checks every field (src/shared/schemas.ts),
   // so that valibot is bundled only where facts arrive.

@@ -44,6 +44,8 @@ export interface Snapshot {
   registrationSince: number;
   /** Calls ringing or in progress, oldest first (at most MAX_CALLS). Read through the selectors below. */
   calls: CallView[];
+  /** Missed calls the agent has not seen yet (the popup opening clears them): how many, and the latest callers. */
+  missed: { count: number; recent: string[] };
   /** The last finished call, kept briefly so the popup can say what happened. */
   lastCall: CallView | null;
   sessionExpiresAt: string | null;
@@ -86,6 +88,7 @@ export function initialSnapshot(now: number): Snapshot {
     registrationSince: now,
     calls: [],
     lastCall: null,
+    missed: { count: 0, recent: [] },
     sessionExpiresAt: null,
     outage: null,
     reachTimes: { graceMs: 5000, escalateMs: 20_000 },

@@ -242,7 +242,7 @@ async function oracle(step: string): Promise<void> {
       `${where}: Ready in the popup, ON on the badge, one binding, no alarm`,
       async () =>
         (await statusText()).includes('Ready to receive calls') &&
-        (await badgeText()) === 'ON' &&
+        /^(ON|\d+)$/.test(await badgeText()) && // ON, or the count of missed calls not seen yet
         (await bindings()) === 1 &&
         !(await notifications(agent)).connection,
       SETTLE_MS,

@@ -5,7 +5,7 @@ import { badgeFor } from '../../../src/background/badge';
 import { clockTime, reachability } from '../../../src/shared/reachability';
 import { fakeWorker } from '../../fakes/worker';
 import { fact } from '../../fakes/fake-ports';
-import { appendBounded, entryForChange, Timeline } from '../../../src/background/timeline';
+import { appendBounded, callEntryForChange, entryForChange, Timeline } from '../../../src/background/timeline';
 import { UpdateGate } from '../../../src/background/update-gate';
 import { retryDelayMs } from '../../../src/offscreen/registration-keeper';
 import { initialSnapshot, type Snapshot } from '../../../src/shared/snapshot';
@@ -206,11 +206,27 @@ describe('extension updates', () => {
 
 describe('timeline store', () => {
   it('keeps every entry added in one turn, after the saved ones', async () => {
-    const store = new MemoryStore<{ timeline: { at: number; event: string; detail: string }[] }>();
+    const store = new MemoryStore<{ timeline: { at: number; event: string; detail: string }[]; callLog: { at: number; event: string; detail: string }[] }>();
     await store.set({ timeline: [{ at: 1, event: 'saved', detail: '' }] });
     const t = new Timeline(store);
     t.add({ at: 2, event: 'a', detail: '' });
     t.add({ at: 3, event: 'b', detail: '' });
     expect((await t.all()).map((e) => e.event)).toEqual(['saved', 'a', 'b']);
+  });
+
+  it('a caller ringing a hundred times does not push the connection history out', async () => {
+    const store = new MemoryStore<{ timeline: { at: number; event: string; detail: string }[]; callLog: { at: number; event: string; detail: string }[] }>();
+    const connection = new Timeline(store);
+    const callLog = new Timeline(store, 'callLog');
+    connection.add({ at: 1, event: 'transport-lost', detail: '' });
+    const prev = on({ registration: 'registered' });
+    for (let i = 0; i < 400; i++) {
+      const ringing = { ...prev, calls: [newCall({ id: `c${i}`, remoteName: 'Spam', remoteNumber: '+1', startedAt: i })] };
+      expect(entryForChange(prev, ringing, i)).toBeNull();
+      const entry = callEntryForChange(prev, ringing, i);
+      if (entry) callLog.add(entry);
+    }
+    expect((await connection.all()).map((e) => e.event)).toEqual(['transport-lost']);
+    expect(await callLog.all()).toHaveLength(300);
   });
 });

@@ -144,12 +144,29 @@ describe('calls', () => {
     const w = worker();
     w.onFact(fact('call-incoming', { call, waiting: false }));
     w.onFact(fact('call-ended', { callId: 'c1', reason: 'missed', cause: 'Canceled' }));
-    expect(w.notifications.get('missed:c1')).toMatchObject({ title: 'Missed call.' });
-    expect(w.store.get()).toMatchObject({ calls: [], lastCall: { endReason: 'missed' } });
+    expect(w.notifications.get('missed')).toMatchObject({ title: 'Missed call', message: 'Carol (+15550200)' });
+    expect(w.store.get()).toMatchObject({ calls: [], lastCall: { endReason: 'missed' }, missed: { count: 1 } });
     w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' }, waiting: false }));
     w.onFact(fact('call-ended', { callId: 'c2', reason: 'answered-elsewhere', cause: 'Canceled' }));
-    expect(w.notifications.has('missed:c2')).toBe(false);
+    expect(w.store.get().missed.count).toBe(1);
   });
+
+  it('missed-call spam: one grouped notification, rate-limited, with the count; the popup opening clears it', async () => {
+    const w = worker();
+    for (let i = 0; i < 50; i++) {
+      w.onFact(fact('call-incoming', { call: { ...call, id: `s${i}`, remoteName: `Spam ${i}` }, waiting: false }));
+      w.onFact(fact('call-ended', { callId: `s${i}`, reason: 'missed', cause: 'Canceled' }));
+    }
+    expect([...w.notifications.keys()].filter((k) => k.startsWith('missed'))).toEqual(['missed']);
+    expect(w.notifications.get('missed')?.title).toBe('Missed call'); // the first, shown at once; later ones wait for the rate limit
+    expect(w.store.get().missed).toEqual({ count: 50, recent: ['Spam 49 (+15550200)', 'Spam 48 (+15550200)', 'Spam 47 (+15550200)'] });
+    w.advance(5000);
+    await new Promise((r) => setTimeout(r, 5100));
+    expect(w.notifications.get('missed')).toMatchObject({ title: '50 missed calls', message: 'Spam 49 (+15550200), Spam 48 (+15550200), Spam 47 (+15550200) and 47 more' });
+    w.calls.missedSeen();
+    expect(w.notifications.has('missed')).toBe(false);
+    expect(w.store.get().missed.count).toBe(0);
+  }, 10_000);
 });
 
 describe('two calls', () => {
