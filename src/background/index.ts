@@ -5,7 +5,7 @@
  */
 import { createLogger } from '../shared/logger';
 import { initialSnapshot } from '../shared/snapshot';
-import { broadcast, serve } from '../platform/messaging';
+import { broadcast, serve, servePrivately } from '../platform/messaging';
 import { localArea, onLocalChange, sessionArea } from '../platform/storage';
 import { showNotification, clearNotification, onNotificationButton, onNotificationClicked, forgetDismissedNotifications, shownNotifications } from '../platform/notifications';
 import { setBadge, tryOpenPopup } from '../platform/action';
@@ -76,7 +76,9 @@ const ready = (async () => {
   await phone.reconcile('worker-start');
 })().catch((err: unknown) => log.error('start-up failed', err));
 
-serve('background', createRouter({ ports, store, phone, calls, session, timeline, callLog, ready }));
+const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, ready });
+serve('background', router);
+servePrivately(router);
 
 onNotificationButton((id, index) => {
   void ready.then(async () => {

@@ -8,7 +8,7 @@
  * the engine run one at a time (SerialQueue), so a toggle during sign-in or a
  * watchdog tick during a user action cannot interleave.
  */
-import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineConfig, type EngineFact, type EngineState } from '../shared/engine-types';
+import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineFact, type EngineSettings, type EngineState } from '../shared/engine-types';
 import { hasAnyCall } from '../shared/snapshot';
 import { fail, ok, type Result } from '../shared/errors';
 import { isExpiredCredential } from '../shared/sip-causes';
@@ -27,12 +27,11 @@ export const SESSION_NOTICE = 'session';
 const FRESH_CHECK_INTERVAL_MS = 5000;
 export const SESSION_WARNING_NOTICE = 'session-warning';
 
-export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning, calls: CallPreferences = DEFAULT_CALL_PREFERENCES): EngineConfig {
+export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning, calls: CallPreferences = DEFAULT_CALL_PREFERENCES): EngineSettings {
   return {
     wsUris: session.sip.wsUris,
     uri: session.sip.uri,
     authorizationUser: session.sip.authorizationUser,
-    password: session.sip.password,
     displayName: session.sip.displayName,
     iceServers: session.sip.iceServers,
     instanceId: identity.instanceId,
@@ -150,7 +149,7 @@ export class PhoneSupervisor {
     this.onEngineCalls(engine.calls);
   }
 
-  private async engineConfig(session: StoredSession): Promise<EngineConfig> {
+  private async engineConfig(session: StoredSession): Promise<EngineSettings> {
     return engineConfigFor(session, await this.identity(), await this.tuning(), await this.callPreferences());
   }
 

@@ -53,6 +53,11 @@ export function createRouter(deps: RouterDeps) {
     'get-call-stats': async (m) => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', { callId: m.callId }) : null),
     'get-timeline': () => timeline.all(),
     'get-call-log': () => callLog.all(),
+    // The answer goes to the requesting engine only (runtime message answers are not broadcast).
+    'get-sip-credential': async () => {
+      const stored = await ports.local.get('session');
+      return stored ? { authorizationUser: stored.sip.authorizationUser, password: stored.sip.password } : null;
+    },
     'missed-seen': () => {
       calls.missedSeen();
       return ok;
@@ -71,9 +76,12 @@ export function createRouter(deps: RouterDeps) {
     },
   };
 
-  return async (msg: BackgroundMessage, sender: { page: string | null }): Promise<unknown> => {
+  return async (msg: BackgroundMessage, sender: { page: string | null; channel?: 'message' | 'private' }): Promise<unknown> => {
     const fromEngine = sender.page === OFFSCREEN_PAGE;
-    const allowed = msg.type === 'engine-fact' ? fromEngine : sender.page !== null && UI_PAGES.has(sender.page);
+    // A password only on the private port (never a broadcast every page receives);
+    // the SIP credential only to the engine, as the answer to its own request.
+    if (msg.type === 'login' && sender.channel !== 'private') return fail('bad_request', { detail: 'sign in on the private port' });
+    const allowed = msg.type === 'engine-fact' || msg.type === 'get-sip-credential' ? fromEngine : sender.page !== null && UI_PAGES.has(sender.page);
     if (!allowed) return fail('bad_request', { detail: `${msg.type} is not accepted from ${sender.page ?? 'outside'}` });
     await deps.ready;
     const handler = handlers[msg.type] as (m: BackgroundMessage) => unknown;

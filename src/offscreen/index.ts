@@ -17,7 +17,7 @@ function report(fact: EngineFact): void {
   send('background', 'engine-fact', { fact }).catch((err: unknown) => log.warn('could not report', fact.kind, err));
 }
 
-const engine = new PhoneEngine(report);
+const engine = new PhoneEngine(report, () => send('background', 'get-sip-credential', {}));
 void watchMicPermission((status) => engine.onMicPermission(status));
 
 // Ticks from a worker: hidden-document timers can be throttled to one a minute.

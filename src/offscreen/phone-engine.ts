@@ -11,7 +11,7 @@ import { UA } from 'jssip';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 import type { CallEndReason } from '../shared/call-state';
-import { DEFAULT_CALL_PREFERENCES, type CallOp, type CallStats, type EngineConfig, type EngineFact, type EngineRegistration, type EngineState, type MicStatus } from '../shared/engine-types';
+import { DEFAULT_CALL_PREFERENCES, type CallOp, type CallStats, type EngineConfig, type EngineFact, type EngineRegistration, type EngineSettings, type EngineState, type MicStatus } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
@@ -57,6 +57,8 @@ export class PhoneEngine {
 
   constructor(
     private readonly report: FactSink,
+    /** Asks the worker for the SIP credential of the current session. */
+    private readonly fetchCredential: () => Promise<{ authorizationUser: string; password: string } | null>,
     private readonly now: () => number = () => Date.now(),
   ) {
     this.callEnv = { now: this.now, newId: () => crypto.randomUUID(), createSpeaker: () => new Audio() };
@@ -116,7 +118,15 @@ export class PhoneEngine {
     };
   }
 
-  configure(config: EngineConfig): Result {
+  /**
+   * The worker pushes everything but the SIP password; the engine asks for it
+   * (the answer to a request reaches the requester alone, while a pushed
+   * message would reach every extension page).
+   */
+  async configure(settings: EngineSettings): Promise<Result> {
+    const credential = await this.fetchCredential().catch(() => null);
+    if (!credential || credential.authorizationUser !== settings.authorizationUser) return fail('engine_unavailable', { detail: 'no credential for these settings' });
+    const config: EngineConfig = { ...settings, password: credential.password };
     const previous = this.config;
     this.config = config;
     this.keeper.retune({

@@ -31,6 +31,57 @@ export function broadcast<T extends Target, K extends TypeOf<T>>(
 export interface SenderInfo {
   /** Path of the sending extension page, e.g. "/popup.html"; null when not one of ours. */
   page: string | null;
+  /**
+   * 'message': runtime.sendMessage, which every extension page receives;
+   * 'private': a port to the worker alone (what secrets travel on).
+   */
+  channel?: 'message' | 'private';
+}
+
+const PRIVATE_PORT = 'private-request';
+
+/**
+ * A request to the worker that no other extension page can see: a runtime
+ * message is delivered to every page with a listener (the offscreen document,
+ * the options page…), a port only to the worker, which alone listens for it.
+ * One request, one answer, then the port closes.
+ */
+export function sendPrivately<K extends TypeOf<'background'>>(
+  type: K,
+  payload: Omit<Message<'background', K>, 'target' | 'type'>,
+): Promise<ResponseOf<'background', K>> {
+  return new Promise((resolve, reject) => {
+    const port = browser.runtime.connect({ name: PRIVATE_PORT });
+    port.onMessage.addListener((answer: unknown) => {
+      resolve(answer as ResponseOf<'background', K>);
+      port.disconnect();
+    });
+    port.onDisconnect.addListener(() => reject(new Error('the worker closed the request')));
+    port.postMessage(message('background', type, payload as never));
+  });
+}
+
+/** The worker's side of `sendPrivately`: same checks as `serve`. */
+export function servePrivately(handler: Handler<'background'>): void {
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== PRIVATE_PORT) return;
+    const info: SenderInfo = { ...(port.sender ? senderInfo(port.sender) : { page: null }), channel: 'private' };
+    port.onMessage.addListener((raw: unknown) => {
+      const answer = info.page !== null && isMessageFor('background', raw) ? Promise.resolve().then(() => handler(raw, info)) : Promise.resolve({ ok: false, error: 'bad_request' });
+      void answer
+        .catch((err: unknown) => {
+          log.error('private handler failed', err);
+          return { ok: false, error: 'internal' };
+        })
+        .then((result) => {
+          try {
+            port.postMessage(result);
+          } catch {
+            // The page closed meanwhile.
+          }
+        });
+    });
+  });
 }
 
 function senderInfo(sender: Runtime.MessageSender): SenderInfo {
@@ -48,7 +99,7 @@ export type Handler<T extends Target> = (msg: Message<T>, sender: SenderInfo) =>
 export function serve<T extends Target>(target: T, handler: Handler<T>): void {
   browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
     if (typeof raw !== 'object' || raw === null || (raw as { target?: unknown }).target !== target) return undefined;
-    const info = senderInfo(sender);
+    const info: SenderInfo = { ...senderInfo(sender), channel: 'message' };
     if (info.page === null) {
       log.warn('dropped a message from outside the extension', (raw as { type?: unknown }).type);
       return undefined;

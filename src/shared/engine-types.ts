@@ -29,6 +29,9 @@ export interface EngineConfig {
   calls: CallPreferences;
 }
 
+/** What the worker pushes: the configuration without the SIP password (the engine asks for it). */
+export type EngineSettings = Omit<EngineConfig, 'password'>;
+
 export type DtmfTransport = 'rfc4733' | 'info';
 
 export interface CallPreferences {

@@ -7,7 +7,7 @@
  * document included), and each receiver validates the shape and the sender at
  * its boundary before acting.
  */
-import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, type CallStats, type EngineConfig, type EngineFact, type EngineState } from './engine-types';
+import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, type CallStats, type EngineFact, type EngineSettings, type EngineState } from './engine-types';
 import type { Result } from './errors';
 import type { Snapshot } from './snapshot';
 import type { TimelineEntry } from './timeline-types';
@@ -37,6 +37,8 @@ export interface BackgroundApi {
   'get-timeline': { req: Record<string, never>; res: TimelineEntry[] };
   /** Call events (rang, notified, ended), oldest first: kept apart from the connection timeline. */
   'get-call-log': { req: Record<string, never>; res: TimelineEntry[] };
+  /** The engine asks for the SIP credential (never pushed: a push would reach every page). */
+  'get-sip-credential': { req: Record<string, never>; res: { authorizationUser: string; password: string } | null };
   /** The popup opened: the agent has seen the missed calls. */
   'missed-seen': { req: Record<string, never>; res: Result };
   /** A fact from the phone engine. */
@@ -45,7 +47,8 @@ export interface BackgroundApi {
 
 /** Commands the offscreen phone engine executes for the worker. */
 export interface OffscreenApi {
-  'engine-configure': { req: { config: EngineConfig }; res: Result };
+  /** Everything but the SIP password, which the engine asks for itself ('get-sip-credential'). */
+  'engine-configure': { req: { config: EngineSettings }; res: Result };
   'engine-enable': { req: Record<string, never>; res: Result };
   'engine-disable': { req: Record<string, never>; res: Result };
   /** One command for a call; hangup is 486 Busy Here while it rings, BYE once answered. */
@@ -139,6 +142,7 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'get-timeline': none,
   'get-call-log': none,
   'missed-seen': none,
+  'get-sip-credential': none,
   'get-engine-state': none,
   // Shallow here; the worker's router checks every field (src/shared/schemas.ts),
   // so that valibot is bundled only where facts arrive.

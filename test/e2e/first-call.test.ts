@@ -48,8 +48,21 @@ describe('an agent answers calls in Chromium', () => {
     expect(await popup.getByRole('textbox', { name: 'Username' }).inputValue()).toBe(ALICE.user);
   });
 
-  it('signs in and shows which account it is signed in to', async () => {
+  it('signs in and shows which account it is signed in to; no other page sees the password', async () => {
+    // Another extension page listening to every runtime message, as the offscreen document and the options page do.
+    const eavesdropper = await agent.context.newPage();
+    await eavesdropper.goto(`${agent.origin}/options.html`);
+    await eavesdropper.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { seen });
+      chrome.runtime.onMessage.addListener((m: unknown) => void seen.push(JSON.stringify(m)));
+    });
     await signIn(popup, lab.loginUrl, ALICE.user, ALICE.password);
+    await expect.poll(() => popup.getByLabel('Signed in account').textContent()).toContain(ALICE.name);
+    const seen = await eavesdropper.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.length).toBeGreaterThan(0); // It does hear the snapshots.
+    expect(seen.filter((m) => m.includes(ALICE.password))).toEqual([]);
+    Object.assign(globalThis, { eavesdropper });
     await expect.poll(() => popup.getByLabel('Signed in account').textContent()).toContain(ALICE.name);
     expect(await popup.getByLabel('Signed in account').textContent()).toContain(ALICE.number);
     expect(await popup.getByRole('switch', { name: 'Softphone' }).getAttribute('aria-checked')).toBe('false');
@@ -67,6 +80,13 @@ describe('an agent answers calls in Chromium', () => {
     await ready();
     expect(await page.getByRole('status').textContent()).toContain('Microphone allowed');
     expect((await lab.locations(ALICE.user)).length).toBe(1);
+    // The engine was configured and registered: the SIP password never went past another page.
+    const sipPassword = await (await agent.worker()).evaluate(async () => ((await chrome.storage.local.get('session')) as { session: { sip: { password: string } } }).session.sip.password);
+    const eavesdropper = (globalThis as unknown as { eavesdropper: Page }).eavesdropper;
+    const seen = await eavesdropper.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.some((m) => m.includes('engine-configure'))).toBe(true);
+    expect(seen.filter((m) => m.includes(sipPassword))).toEqual([]);
+    await eavesdropper.close();
   });
 
   it('a call rings: popup shows the caller, a notification has Answer / Decline', async () => {

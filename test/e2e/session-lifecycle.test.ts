@@ -207,8 +207,17 @@ describe('login errors are clear and specific', () => {
     expect(Math.abs(retryAt - Date.now() - seconds * 1000)).toBeLessThan(2000);
     // The wait is enforced: Sign in is disabled while the countdown runs, and the worker does not ask the server again.
     expect(await agent.popup.getByRole('button', { name: 'Sign in' }).isDisabled()).toBe(true);
+    // On the private port, as the popup sends it.
     const asked = await agent.popup.evaluate(
-      ([server, user]) => chrome.runtime.sendMessage({ target: 'background', type: 'login', server, username: user, password: 'again' }),
+      ([server, user]) =>
+        new Promise((resolve) => {
+          const port = chrome.runtime.connect({ name: 'private-request' });
+          port.onMessage.addListener((answer) => {
+            resolve(answer);
+            port.disconnect();
+          });
+          port.postMessage({ target: 'background', type: 'login', server, username: user, password: 'again' });
+        }),
       [lab.loginUrl, THROTTLED_USER] as const,
     );
     expect(asked).toMatchObject({ ok: false, error: 'too_many_attempts' });
