@@ -63,6 +63,8 @@ export async function audioStats(pc: RTCPeerConnection): Promise<CallStats> {
       case 'remote-inbound-rtp':
         if (stat.roundTripTime !== undefined) totals.roundTripMs = stat.roundTripTime * 1000;
         return;
+      default:
+        return;
     }
   });
   totals.roundTripMs ??= pairRtt;

@@ -13,7 +13,7 @@ const CONSTRAINTS: MediaStreamConstraints = {
 
 export async function micPermission(): Promise<MicStatus> {
   try {
-    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    const status = await navigator.permissions.query({ name: 'microphone' });
     return status.state;
   } catch {
     return 'unknown';
@@ -23,7 +23,7 @@ export async function micPermission(): Promise<MicStatus> {
 /** Calls back whenever the grant changes (revoked in chrome://settings, or granted). */
 export async function watchMicPermission(onChange: (status: MicStatus) => void): Promise<void> {
   try {
-    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    const status = await navigator.permissions.query({ name: 'microphone' });
     status.addEventListener('change', () => onChange(status.state));
   } catch {
     // No Permissions API for the microphone: the checks before enable and answer still run.

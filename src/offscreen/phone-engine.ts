@@ -254,7 +254,7 @@ export class PhoneEngine {
       });
     });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
-      if (e.originator === 'remote') this.onIncoming(e as IncomingRTCSessionEvent);
+      if (e.originator === 'remote') this.onIncoming(e);
     });
     this.keeper.attach(ua, this.sockets);
     this.ua = ua;

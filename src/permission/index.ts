@@ -27,7 +27,7 @@ function show(state: 'ask' | 'asking' | 'done' | 'denied' | 'no-device'): void {
 
 async function permissionState(): Promise<{ state: PermissionState; status: PermissionStatus | null }> {
   try {
-    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    const status = await navigator.permissions.query({ name: 'microphone' });
     return { state: status.state, status };
   } catch {
     return { state: 'unknown', status: null };

@@ -14,7 +14,7 @@ export async function send<T extends Target, K extends TypeOf<T>>(
   type: K,
   payload: Omit<Message<T, K>, 'target' | 'type'>,
 ): Promise<ResponseOf<T, K>> {
-  return (await browser.runtime.sendMessage(message(target, type, payload as never))) as ResponseOf<T, K>;
+  return (await browser.runtime.sendMessage(message(target, type, payload as never)));
 }
 
 /** Fire-and-forget push (e.g. snapshots to pages that may all be closed). */

@@ -19,7 +19,7 @@ function area<S extends object>(name: 'local' | 'session'): StorageArea<S> {
       return all[key as string] as S[typeof key] | undefined;
     },
     async set(values) {
-      await store().set(values as Record<string, unknown>);
+      await store().set(values);
     },
     async remove(...keys) {
       await store().remove(keys);

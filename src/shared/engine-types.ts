@@ -1,4 +1,5 @@
 import type { CallEndReason, CallView } from './call-state';
+import type { IceServer } from './login-contract';
 import type { ErrorCode } from './errors';
 
 /** What the worker pushes to the phone engine: everything it needs to register. */
@@ -9,7 +10,7 @@ export interface EngineConfig {
   /** Time-limited SIP credential from the login service (never the agent's password). */
   password: string;
   displayName: string;
-  iceServers: RTCIceServer[];
+  iceServers: IceServer[];
   /** `+sip.instance`: kept across document recreation so a recovery replaces the binding. */
   instanceId: string;
   /** The Contact user part, kept stable for the same reason. */

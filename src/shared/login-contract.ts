@@ -6,6 +6,13 @@
 import type { ErrorCode } from './errors';
 import type { RoutingSummary } from './snapshot';
 
+/** An ICE server as the provider gives it (the same shape as WebRTC's RTCIceServer, without needing the DOM). */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
 export interface LoginGrant {
   account: { id: string; name: string; email: string; vPhoneNumber: string };
   sip: {
@@ -15,7 +22,7 @@ export interface LoginGrant {
     password: string;
     displayName: string;
     expiresAt: string;
-    iceServers: RTCIceServer[];
+    iceServers: IceServer[];
   };
   routing: RoutingSummary;
 }
@@ -77,7 +84,7 @@ function isWsUri(v: unknown): v is string {
 const ICE_URL = /^(stun|turn|turns):[^\s]+$/i;
 const isIceUrl = (v: unknown): v is string => isStr(v, GRANT_LIMITS.uri) && ICE_URL.test(v);
 
-function isIceServer(v: unknown): v is RTCIceServer {
+function isIceServer(v: unknown): v is IceServer {
   if (!isObj(v)) return false;
   const urls = v.urls;
   const urlsOk = isIceUrl(urls) || (Array.isArray(urls) && urls.length > 0 && urls.length <= GRANT_LIMITS.iceUrls && urls.every(isIceUrl));
