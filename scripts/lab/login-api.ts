@@ -42,13 +42,15 @@ export function handleLogin(
     return;
   }
   state.throttle.recordSuccess(login.username);
+  const sip = sipConfig(state, account.user, account.name, state.sessionLifetimeSeconds);
   sendJson(
     res,
     200,
     {
       account: { id: account.id, name: account.name, email: account.email, vPhoneNumber: account.vPhoneNumber },
-      sip: sipConfig(state, account.user, account.name, state.sessionLifetimeSeconds),
+      sip,
       routing: { ...account.routing },
+      api: state.tokens.issue(account.user, new Date(sip.expiresAt)),
     },
     cors,
   );

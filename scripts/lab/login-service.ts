@@ -20,6 +20,7 @@ import {
 } from './http-util';
 import { issueCredentials, listAccounts, lookupRoute, setSessionLifetime, updateRouting } from './lab-api';
 import { handleLogin } from './login-api';
+import { createTokenStore, getRouting, putRouting } from './routing-api';
 import { LoginThrottle } from './login-throttle';
 import type { ServiceState } from './service-state';
 
@@ -67,6 +68,7 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
     sipDomain: options.sipDomain,
     wsUri: options.wsUri,
     sessionLifetimeSeconds: options.sessionLifetimeSeconds,
+    tokens: createTokenStore(),
   };
   const routes = buildRoutes(state, options, [url, `http://localhost:${options.port}`, ...allowedExtensionOrigins()]);
   const server = createServer((req, res) => {
@@ -78,6 +80,7 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
 
 function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigins: string[]): Route[] {
   const LOGIN = /^\/v1\/softphone\/login$/;
+  const ROUTING = /^\/v1\/softphone\/routing$/;
   const consoleCsp = `default-src 'self'; connect-src 'self' ${options.wsUri}; object-src 'none'; base-uri 'none'`;
   return [
     {
@@ -96,6 +99,21 @@ function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigi
         const cors = corsHeaders(req.headers.origin, ownOrigins) ?? {};
         handleLogin(state, await readJsonBody(req), res, cors);
       },
+    },
+    {
+      method: 'OPTIONS',
+      path: ROUTING,
+      handle: ({ req, res }) => {
+        const cors = corsHeaders(req.headers.origin, ownOrigins);
+        if (cors) sendEmpty(res, 204, { ...preflightHeaders(cors, 'GET, PUT, OPTIONS'), 'Access-Control-Allow-Headers': 'Content-Type, Authorization' });
+        else sendEmpty(res, 403);
+      },
+    },
+    { method: 'GET', path: ROUTING, handle: ({ req, res }) => getRouting(state, req, res, corsHeaders(req.headers.origin, ownOrigins) ?? {}) },
+    {
+      method: 'PUT',
+      path: ROUTING,
+      handle: async ({ req, res }) => putRouting(state, req, await readJsonBody(req), res, corsHeaders(req.headers.origin, ownOrigins) ?? {}),
     },
     { method: 'GET', path: /^\/lab\/accounts$/, handle: ({ res }) => listAccounts(state, res) },
     {

@@ -2,6 +2,7 @@
 import type { AccountDirectory } from './accounts';
 import { issueSipCredential } from './credentials';
 import type { LoginThrottle } from './login-throttle';
+import type { ApiTokens } from './routing-api';
 import type { LoginGrant } from '../../src/shared/login-contract';
 
 export interface ServiceState {
@@ -12,6 +13,8 @@ export interface ServiceState {
   readonly wsUri: string;
   /** Lifetime of credentials issued from now on; changeable at runtime (R10 tests). */
   sessionLifetimeSeconds: number;
+  /** Bearer tokens for the API beyond login (routing), same lifetime as the SIP credential. */
+  readonly tokens: ApiTokens;
 }
 
 /** The `sip` block of the login response: the contract the extension validates (DESIGN.md §5). */

@@ -18,6 +18,8 @@ import { SnapshotStore } from './snapshot-store';
 import { PhoneSupervisor, SESSION_NOTICE, SESSION_WARNING_NOTICE } from './phone-supervisor';
 import { CallHandler } from './call-handler';
 import { SessionController } from './session-controller';
+import { RoutingController } from './routing-controller';
+import { requestRouting } from './routing-client';
 import { createRouter } from './router';
 import { restoreSnapshot } from './restore';
 import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
@@ -76,7 +78,8 @@ const ready = (async () => {
   await phone.reconcile('worker-start');
 })().catch((err: unknown) => log.error('start-up failed', err));
 
-const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, ready });
+const routing = new RoutingController(ports, store, requestRouting, (why) => phone.expireSession(why));
+const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, routing, ready });
 serve('background', router);
 servePrivately(router);
 
@@ -95,6 +98,8 @@ onAlarm((name) => {
   if (name === WATCHDOG_ALARM) void ready.then(async () => {
     await phone.watchdog();
     await notices.check();
+    // A change made on the website shows up within a minute, popup open or not.
+    if (store.get().login === 'signed-in') await routing.refresh().catch(() => undefined);
   });
 });
 onCommand((command) => {

@@ -39,6 +39,8 @@ export interface StoredSession {
   routing: RoutingSummary;
   /** The time-limited SIP credential, kept until `expiresAt` or sign-out. */
   sip: LoginGrant['sip'];
+  /** The bearer token for the routing API (same lifetime), or null: routing is then read-only. */
+  api: LoginGrant['api'];
 }
 
 export function accountKey(account: { server: string; id: string }): string {

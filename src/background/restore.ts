@@ -28,6 +28,7 @@ export async function restoreSnapshot(ports: Pick<Ports, 'local' | 'session' | '
     login: 'signed-in',
     account: session.account,
     routing: session.routing,
+    routingEditable: Boolean(session.api),
     lastLogin,
     softphoneEnabled: intent?.accountKey === accountKey(session.account) && intent.enabled,
     sessionExpiresAt: session.sip.expiresAt,

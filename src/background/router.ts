@@ -8,6 +8,7 @@ import { isEngineFact } from '../shared/schemas';
 import type { BackgroundApi, BackgroundMessage, Message } from '../shared/protocol';
 import type { CallHandler } from './call-handler';
 import type { PhoneSupervisor } from './phone-supervisor';
+import type { RoutingController } from './routing-controller';
 import type { Ports } from './ports';
 import type { SessionController } from './session-controller';
 import type { SnapshotStore } from './snapshot-store';
@@ -30,12 +31,13 @@ export interface RouterDeps {
   session: SessionController;
   timeline: Timeline;
   callLog: Timeline;
+  routing: RoutingController;
   /** Gate every request on the worker having restored its state. */
   ready: Promise<void>;
 }
 
 export function createRouter(deps: RouterDeps) {
-  const { store, phone, calls, session, ports, timeline, callLog } = deps;
+  const { store, phone, calls, session, ports, timeline, callLog, routing } = deps;
   const handlers: Handlers = {
     'get-snapshot': async () => {
       // A page is about to show the state: make sure "Ready" is still true.
@@ -58,6 +60,8 @@ export function createRouter(deps: RouterDeps) {
       const stored = await ports.local.get('session');
       return stored ? { authorizationUser: stored.sip.authorizationUser, password: stored.sip.password } : null;
     },
+    'refresh-routing': () => routing.refresh(),
+    'save-routing': (m) => routing.save(m.routing),
     'missed-seen': () => {
       calls.missedSeen();
       return ok;

@@ -51,6 +51,7 @@ export class SessionController {
         // resumes the phone; it lies there at most a working day, whatever
         // lifetime the provider gives it (see docs/ARCHITECTURE.md, "Secrets").
         sip: { ...grant.sip, expiresAt: capExpiry(grant.sip.expiresAt, this.ports.now()) },
+        api: grant.api,
       };
       // The softphone returns to the state this account's agent chose; another
       // account signing in on this browser does not inherit it.
@@ -62,6 +63,7 @@ export class SessionController {
         login: 'signed-in',
         account: session.account,
         routing: session.routing,
+        routingEditable: session.api !== null,
         lastLogin: { server: server.url, username },
         loginError: null,
         retry: null,

@@ -144,3 +144,69 @@ void commandShortcuts().then((bound) => {
     ...Object.entries(SHORTCUT_NAMES).map(([name, label]) => row(label, bound[name] || 'Not set')),
   );
 });
+
+// --- inbound routing -----------------------------------------------------------
+
+const routingForm = document.getElementById('routing') as HTMLFormElement;
+const forwardingNumber = document.getElementById('forwarding-number') as HTMLInputElement;
+const forwardingError = document.getElementById('forwarding-error') as HTMLSpanElement;
+const forwardSwitch = document.getElementById('forward-switch') as HTMLButtonElement;
+const voicemailSwitch = document.getElementById('voicemail-switch') as HTMLButtonElement;
+const ringTimeout = document.getElementById('ring-timeout') as HTMLParagraphElement;
+const saveRouting = document.getElementById('save-routing') as HTMLButtonElement;
+const routingStatus = document.getElementById('routing-status') as HTMLSpanElement;
+const routingReadOnly = document.getElementById('routing-readonly') as HTMLParagraphElement;
+/** The agent is editing: the provider's answers must not overwrite what they typed. */
+let routingDirty = false;
+
+const switchOn = (b: HTMLButtonElement) => b.getAttribute('aria-checked') === 'true';
+const setSwitch = (b: HTMLButtonElement, on: boolean) => b.setAttribute('aria-checked', String(on));
+
+function renderRouting(s: Snapshot): void {
+  const r = s.routing;
+  const editable = s.login === 'signed-in' && s.routingEditable;
+  for (const el of [forwardingNumber, forwardSwitch, voicemailSwitch, saveRouting]) el.disabled = !editable;
+  routingReadOnly.hidden = editable || s.login !== 'signed-in';
+  ringTimeout.textContent = r ? `Voicemail answers after ${r.ringTimeoutSeconds} s (set by your provider).` : '';
+  if (!r || routingDirty) return;
+  forwardingNumber.value = r.forwardingNumber ?? '';
+  setSwitch(forwardSwitch, r.forwardingEnabled);
+  setSwitch(voicemailSwitch, r.voicemailEnabled);
+}
+
+for (const sw of [forwardSwitch, voicemailSwitch]) {
+  sw.addEventListener('click', () => {
+    routingDirty = true;
+    setSwitch(sw, !switchOn(sw));
+  });
+}
+forwardingNumber.addEventListener('input', () => {
+  routingDirty = true;
+  forwardingError.textContent = '';
+});
+routingForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const typed = forwardingNumber.value.trim();
+  const routing = { forwardingNumber: typed === '' ? null : typed, forwardingEnabled: switchOn(forwardSwitch), voicemailEnabled: switchOn(voicemailSwitch) };
+  forwardingError.textContent = '';
+  routingStatus.textContent = 'Saving…';
+  saveRouting.disabled = true;
+  void requestBackground('save-routing', { routing })
+    .then((r) => {
+      if (r.ok) {
+        routingDirty = false;
+        routingStatus.textContent = 'Saved.';
+        return;
+      }
+      routingStatus.textContent = '';
+      // The error sits next to the field it is about.
+      if (r.field === 'forwardingNumber') forwardingError.textContent = describeError(r.error);
+      else routingStatus.textContent = describeError(r.error);
+    })
+    .finally(() => {
+      saveRouting.disabled = false;
+    });
+});
+onSnapshot(renderRouting);
+void requestBackground('get-snapshot', {}).then(renderRouting);
+void requestBackground('refresh-routing', {}).catch(() => undefined);

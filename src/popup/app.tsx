@@ -93,6 +93,19 @@ export function App({ store }: { store: PopupStore }) {
         </button>
       </div>
 
+      {view.routing && (
+        <section class="routing" aria-label="Routing">
+          {view.routing.lines.map((line) => (
+            <p key={line}>{line}</p>
+          ))}
+          {view.routing.warning && (
+            <p class="warning" role="note">
+              {view.routing.warning}
+            </p>
+          )}
+        </section>
+      )}
+
       {view.renew && <RenewSession offer={view.renew} busy={state.pending.login === true} onRenew={state.login} />}
 
       {view.calls.map((call) => (

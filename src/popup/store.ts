@@ -69,8 +69,9 @@ export function createPopupStore() {
     };
   });
 
-  // Opening the popup is seeing the missed calls.
+  // Opening the popup is seeing the missed calls, and a moment to re-read the routing.
   void requestBackground('missed-seen', {}).catch(() => undefined);
+  void requestBackground('refresh-routing', {}).catch(() => undefined);
   // Listen first, then ask: a push that lands between the two is not lost.
   onSnapshot((snapshot) => {
     // An error about switching on or reconnecting is over once calls ring here.

@@ -68,6 +68,8 @@ export interface PopupView {
   /** The ringing call first (it needs attention), then the current call, then the held one. */
   calls: CallPanel[];
   lastCall: string | null;
+  /** Where calls to the vPhone number go, at a glance (R2, R4, R5), and a warning when nothing rings. */
+  routing: { lines: string[]; warning: string | null } | null;
   /** Shown ahead of expiry: re-enter the password to stay signed in. */
   renew: { endsAt: number; server: string; username: string } | null;
 }
@@ -115,6 +117,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     status: statusLine(s, now),
     softphone: { checked: s.softphoneEnabled, disabled: s.login !== 'signed-in' },
     calls,
+    routing: routingSummary(s),
     renew: renewOffer(s, now),
     lastCall: s.lastCall?.endReason ? `${callerLabel(s.lastCall.remoteName, s.lastCall.remoteNumber)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
   };
@@ -176,4 +179,18 @@ export function callPanels(s: Pick<Snapshot, 'calls'>): CallPanel[] {
   if (current) panels.push(inCallPanel(current, 'Call in progress'));
   for (const other of live) if (other !== current) panels.push(inCallPanel(other, 'Call on hold'));
   return panels;
+}
+
+/** The routing at a glance, from the provider's last answer. */
+export function routingSummary(s: Snapshot): PopupView['routing'] {
+  const r = s.routing;
+  if (!r || s.login !== 'signed-in') return null;
+  const forwarding = r.forwardingEnabled && r.forwardingNumber !== null;
+  const lines = [
+    forwarding ? `Calls also ring ${r.forwardingNumber}.` : 'No forwarding phone.',
+    r.voicemailEnabled ? `Voicemail answers after ${r.ringTimeoutSeconds} s.` : 'Voicemail is off.',
+  ];
+  // With the softphone off and no forwarding, nothing rings anywhere (R5).
+  const warning = !s.softphoneEnabled && !forwarding ? (r.voicemailEnabled ? 'Calls go straight to voicemail.' : 'Callers cannot reach you: nothing rings.') : null;
+  return { lines, warning };
 }

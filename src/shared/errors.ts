@@ -15,6 +15,11 @@ export const ERROR_CODES = [
   'bad_response',
   'session_expired',
   'not_signed_in',
+  // routing (the provider API beyond login)
+  'invalid_number',
+  'forwarding_is_vphone_number',
+  'forwarding_needs_number',
+  'routing_unsupported', // the provider has no routing API: shown read-only
   // microphone
   'mic_not_granted',
   'mic_denied',

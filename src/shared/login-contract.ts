@@ -25,6 +25,8 @@ export interface LoginGrant {
     iceServers: IceServer[];
   };
   routing: RoutingSummary;
+  /** The bearer token for the API beyond login (routing); null when the provider has none. */
+  api: { token: string; expiresAt: string } | null;
 }
 
 export type LoginOutcome =
@@ -95,7 +97,7 @@ function isIceServer(v: unknown): v is IceServer {
 export function parseLoginGrant(body: unknown, now: number = Date.now()): LoginOutcome {
   const bad = (detail: string): LoginOutcome => ({ ok: false, error: 'bad_response', detail });
   if (!isObj(body)) return bad('body is not an object');
-  const { account, sip, routing } = body;
+  const { account, sip, routing, api } = body;
   if (!isObj(account) || !isNonEmpty(account.id) || !isStr(account.name) || !isStr(account.email) || !isNonEmpty(account.vPhoneNumber)) {
     return bad('account');
   }
@@ -120,9 +122,18 @@ export function parseLoginGrant(body: unknown, now: number = Date.now()): LoginO
   ) {
     return bad('routing');
   }
+  // Optional: a provider without the API beyond login has no token (its routing is then read-only).
+  let apiGrant: LoginGrant['api'] = null;
+  if (api !== undefined && api !== null) {
+    if (!isObj(api) || !isNonEmpty(api.token, GRANT_LIMITS.credential) || !/^[A-Za-z0-9._~+/=-]+$/.test(api.token) || !isStr(api.expiresAt) || !ISO_TIME.test(api.expiresAt)) {
+      return bad('api');
+    }
+    apiGrant = { token: api.token, expiresAt: api.expiresAt };
+  }
   return {
     ok: true,
     grant: {
+      api: apiGrant,
       account: { id: account.id, name: account.name, email: account.email, vPhoneNumber: account.vPhoneNumber },
       sip: {
         wsUris: sip.wsUris,

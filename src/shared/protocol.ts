@@ -9,6 +9,7 @@
  */
 import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, type CallStats, type EngineFact, type EngineSettings, type EngineState } from './engine-types';
 import type { Result } from './errors';
+import type { RoutingDraft } from './routing-contract';
 import type { Snapshot } from './snapshot';
 import type { TimelineEntry } from './timeline-types';
 
@@ -37,6 +38,10 @@ export interface BackgroundApi {
   'get-timeline': { req: Record<string, never>; res: TimelineEntry[] };
   /** Call events (rang, notified, ended), oldest first: kept apart from the connection timeline. */
   'get-call-log': { req: Record<string, never>; res: TimelineEntry[] };
+  /** Re-read the routing from the provider (a page opened). */
+  'refresh-routing': { req: Record<string, never>; res: Result };
+  /** Change the routing; a refusal names the field it belongs to. */
+  'save-routing': { req: { routing: RoutingDraft }; res: Result & { field?: 'forwardingNumber' } };
   /** The engine asks for the SIP credential (never pushed: a push would reach every page). */
   'get-sip-credential': { req: Record<string, never>; res: { authorizationUser: string; password: string } | null };
   /** The popup opened: the agent has seen the missed calls. */
@@ -142,6 +147,12 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'get-timeline': none,
   'get-call-log': none,
   'missed-seen': none,
+  'refresh-routing': none,
+  'save-routing': (m) =>
+    isObject(m.routing) &&
+    (m.routing.forwardingNumber === null || (typeof m.routing.forwardingNumber === 'string' && m.routing.forwardingNumber.length <= 64)) &&
+    bool(m.routing.forwardingEnabled) &&
+    bool(m.routing.voicemailEnabled),
   'get-sip-credential': none,
   'get-engine-state': none,
   // Shallow here; the worker's router checks every field (src/shared/schemas.ts),

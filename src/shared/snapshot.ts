@@ -31,6 +31,8 @@ export interface Snapshot {
   login: LoginStatus;
   account: AccountSummary | null;
   routing: RoutingSummary | null;
+  /** False when the provider has no routing API (or no token): routing is shown read-only. */
+  routingEditable: boolean;
   /** The server and username of the last sign-in, to prefill the form. */
   lastLogin: { server: string; username: string } | null;
   loginError: ErrorCode | null;
@@ -79,6 +81,7 @@ export function initialSnapshot(now: number): Snapshot {
     login: 'signed-out',
     account: null,
     routing: null,
+    routingEditable: false,
     lastLogin: null,
     loginError: null,
     retry: null,

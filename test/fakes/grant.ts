@@ -11,4 +11,5 @@ export const goodGrant = {
     iceServers: [{ urls: 'stun:stun.example.test' }, { urls: ['turn:turn.example.test'], username: 'u', credential: 'c' }],
   },
   routing: { forwardingNumber: '+15550109001', forwardingEnabled: true, voicemailEnabled: true, ringTimeoutSeconds: 28 },
+  api: { token: 'tok-abc123', expiresAt: '2030-01-01T00:00:00Z' },
 };

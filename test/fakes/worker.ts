@@ -2,6 +2,9 @@
 import { CallHandler } from '../../src/background/call-handler';
 import { PhoneSupervisor } from '../../src/background/phone-supervisor';
 import { SessionController } from '../../src/background/session-controller';
+import { RoutingController } from '../../src/background/routing-controller';
+import type { RoutingDraft, RoutingOutcome } from '../../src/shared/routing-contract';
+import type { RoutingSummary } from '../../src/shared/snapshot';
 import { SnapshotStore } from '../../src/background/snapshot-store';
 import type { LoginOutcome } from '../../src/shared/login-contract';
 import { initialSnapshot } from '../../src/shared/snapshot';
@@ -14,10 +17,23 @@ export function fakeWorker(login: (s: string, u: string, p: string) => Promise<L
   const phone = new PhoneSupervisor(f.ports, store);
   const calls = new CallHandler(f.ports, store);
   const auth = new SessionController(f.ports, store, phone);
+  /** The provider's routing API, in memory: answers what `provider.next` says, else echoes the change. */
+  const provider = { requests: [] as Array<RoutingDraft | null>, next: null as RoutingOutcome | null, routing: structuredClone(goodGrant.routing) as RoutingSummary };
+  const routing = new RoutingController(
+    f.ports,
+    store,
+    async (_server, _token, change) => {
+      provider.requests.push(change);
+      if (provider.next) return provider.next;
+      if (change) provider.routing = { ...provider.routing, ...change };
+      return { ok: true, routing: provider.routing };
+    },
+    (why) => phone.expireSession(why),
+  );
   /** What the router does with an engine fact. */
   const onFact = (x: ReturnType<typeof fact>) => {
     phone.onRegistrationFact(x);
     calls.onCallFact(x);
   };
-  return { ...f, store, phone, calls, auth, onFact };
+  return { ...f, store, phone, calls, auth, onFact, routing, provider };
 }

@@ -103,6 +103,31 @@ describe('login service', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
   });
 
+  it('routing API: bearer token from the login, the rules enforced (DESIGN §5)', async () => {
+    const grant = (await (await login({ username: 'bob', password: 'bob-password' })).json()) as { api: { token: string; expiresAt: string } };
+    expect(grant.api.token.length).toBeGreaterThan(16);
+    const call = (method: string, body?: unknown, token = grant.api.token) =>
+      statusAndBody(
+        fetch(`${lab.loginUrl}/v1/softphone/routing`, {
+          method,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+    expect(await call('GET')).toEqual([200, expect.objectContaining({ forwardingNumber: null, voicemailEnabled: true, greeting: 'default' })]);
+    expect(await call('GET', undefined, 'x'.repeat(32))).toEqual([401, { error: 'session_expired' }]);
+    expect(await call('PUT', { forwardingNumber: '12ab' })).toEqual([422, { error: 'invalid_number', field: 'forwardingNumber' }]);
+    expect(await call('PUT', { forwardingNumber: '+1 (555) 000-1002' })).toEqual([422, { error: 'forwarding_is_vphone_number', field: 'forwardingNumber' }]);
+    expect(await call('PUT', { forwardingEnabled: true })).toEqual([422, { error: 'forwarding_needs_number', field: 'forwardingNumber' }]);
+    expect(await call('PUT', { forwardingEnabled: 'yes' })).toEqual([400, { error: 'invalid_request' }]);
+    const [status, saved] = await call('PUT', { forwardingNumber: '+1 555.010.9001', forwardingEnabled: true });
+    expect(status).toBe(200);
+    expect(saved).toMatchObject({ forwardingNumber: '+15550109001', forwardingEnabled: true, voicemailEnabled: true });
+    // Left out: kept.
+    expect((await call('PUT', { voicemailEnabled: false }))[1]).toMatchObject({ forwardingNumber: '+15550109001', voicemailEnabled: false });
+    await lab.setRouting('bob', { forwardingNumber: null, forwardingEnabled: false, voicemailEnabled: true });
+  });
+
   it('lab controls refuse a Host that is not loopback (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
