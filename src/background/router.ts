@@ -87,7 +87,10 @@ export function createRouter(deps: RouterDeps) {
     if (msg.type === 'login' && sender.channel !== 'private') return fail('bad_request', { detail: 'sign in on the private port' });
     const allowed = msg.type === 'engine-fact' || msg.type === 'get-sip-credential' ? fromEngine : sender.page !== null && UI_PAGES.has(sender.page);
     if (!allowed) return fail('bad_request', { detail: `${msg.type} is not accepted from ${sender.page ?? 'outside'}` });
-    await deps.ready;
+    // Everything waits for the worker's start-up, except the engine asking for
+    // its credential: start-up itself configures the engine, which asks for it
+    // (waiting here would be a deadlock).
+    if (msg.type !== 'get-sip-credential') await deps.ready;
     const handler = handlers[msg.type] as (m: BackgroundMessage) => unknown;
     return handler(msg);
   };

@@ -192,7 +192,7 @@ describe('in the call', () => {
     await options.goto(`${agent.origin}/options.html`);
     await options.getByLabel('Keypad digits are sent as').selectOption('info');
     await options.getByRole('button', { name: 'Save call settings' }).click();
-    await expect.poll(() => options.getByRole('status').textContent()).toContain('Saved');
+    await expect.poll(() => options.locator('#call-preferences-status').textContent()).toContain('Saved');
     await options.close();
     expect((await lab.locations(BOB.user)).length, 'a settings change does not re-register').toBe(1);
 
@@ -303,7 +303,7 @@ describe('in the call', () => {
     await options.goto(`${agent.origin}/options.html`);
     await options.getByLabel(/Call waiting/).uncheck();
     await options.getByRole('button', { name: 'Save call settings' }).click();
-    await expect.poll(() => options.getByRole('status').textContent()).toContain('Saved');
+    await expect.poll(() => options.locator('#call-preferences-status').textContent()).toContain('Saved');
     await options.close();
 
     await answeredCall('Only Caller');
