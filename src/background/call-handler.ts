@@ -11,6 +11,7 @@ import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { callById, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
 import { callerLabel, describeCallEnd } from '../shared/text';
+import { recentCallFor, type RecentCall } from '../shared/recent-calls';
 import { SerialQueue } from '../shared/serial-queue';
 import type { Ports } from './ports';
 import type { SnapshotStore } from './snapshot-store';
@@ -44,6 +45,8 @@ export class CallHandler {
     private readonly store: SnapshotStore,
     /** Told when the call notification is on screen (the timeline records it). */
     private readonly onNotified: (callId: string, at: number) => void = () => undefined,
+    /** Told when a call is over (the recent calls record it). */
+    private readonly onEnded: (call: RecentCall) => void = () => undefined,
   ) {}
 
   onCallFact(fact: EngineFact): void {
@@ -81,6 +84,7 @@ export class CallHandler {
           return { ...next, missed: { count: s.missed.count + 1, recent } };
         });
         void this.ports.notifier.clear(callNotificationId(fact.callId));
+        if (ended) this.onEnded(recentCallFor(ended, fact.reason, fact.at));
         if (missed) this.showMissedSoon();
         return;
       }

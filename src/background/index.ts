@@ -23,7 +23,8 @@ import { requestRouting } from './routing-client';
 import { createRouter } from './router';
 import { restoreSnapshot } from './restore';
 import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
-import { callEntryForChange, entryForChange, Timeline } from './timeline';
+import { BoundedLog, callEntryForChange, entryForChange, Timeline } from './timeline';
+import { RECENT_CALLS_LIMIT, type RecentCall } from '../shared/recent-calls';
 import { UpdateGate } from './update-gate';
 import { reachTimesFrom } from '../shared/tuning';
 import type { LocalState, Ports, SessionState } from './ports';
@@ -49,7 +50,13 @@ const ports: Ports = {
 const store = new SnapshotStore(ports, initialSnapshot(Date.now()));
 const timeline = new Timeline(ports.local);
 const callLog = new Timeline(ports.local, 'callLog');
-const calls = new CallHandler(ports, store, (_callId, at) => callLog.add({ at, event: 'call-notified', detail: '' }));
+const recentCalls = new BoundedLog<'recentCalls', RecentCall>(ports.local, 'recentCalls', RECENT_CALLS_LIMIT);
+const calls = new CallHandler(
+  ports,
+  store,
+  (_callId, at) => callLog.add({ at, event: 'call-notified', detail: '' }),
+  (call) => recentCalls.add(call),
+);
 const phone = new PhoneSupervisor(ports, store, (engineCalls) => calls.resync(engineCalls));
 const session = new SessionController(ports, store, phone);
 const notices = new ConnectionNotices(ports, () => store.get(), () => store.refreshBadge());
@@ -59,6 +66,8 @@ store.onChange((next, prev) => {
   if (entry) timeline.add(entry);
   const callEntry = callEntryForChange(prev, next, ports.now());
   if (callEntry) callLog.add(callEntry);
+  // Signing out forgets the recent calls (an expired session is not a sign-out).
+  if (prev.login === 'signed-in' && next.login === 'signed-out' && next.registration !== 'session-expired') recentCalls.clear();
   void notices.check();
 });
 
@@ -79,7 +88,7 @@ const ready = (async () => {
 })().catch((err: unknown) => log.error('start-up failed', err));
 
 const routing = new RoutingController(ports, store, requestRouting, (why) => phone.expireSession(why));
-const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, routing, ready });
+const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, recentCalls, routing, ready });
 serve('background', router);
 servePrivately(router);
 

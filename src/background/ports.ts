@@ -5,6 +5,7 @@
  * channel to the real phone engine.
  */
 import type { CallPreferences } from '../shared/engine-types';
+import type { RecentCall } from '../shared/recent-calls';
 import type { LoginGrant, LoginOutcome } from '../shared/login-contract';
 import type { ApiOf, ResponseOf, TypeOf } from '../shared/protocol';
 import type { AccountSummary, RoutingSummary, Snapshot } from '../shared/snapshot';
@@ -23,6 +24,8 @@ export interface LocalState {
   timeline: TimelineEntry[];
   /** Call events (rang, notified, ended), bounded apart from the connection timeline. */
   callLog: TimelineEntry[];
+  /** The agent's recent calls (popup), newest last, bounded; cleared at sign-out. */
+  recentCalls: RecentCall[];
   /** Call waiting and the DTMF transport (options page). */
   callPreferences: CallPreferences;
 }

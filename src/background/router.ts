@@ -12,7 +12,8 @@ import type { RoutingController } from './routing-controller';
 import type { Ports } from './ports';
 import type { SessionController } from './session-controller';
 import type { SnapshotStore } from './snapshot-store';
-import { callEntryForFact, timelineEntryForFact, type Timeline } from './timeline';
+import { callEntryForFact, timelineEntryForFact, type BoundedLog, type Timeline } from './timeline';
+import type { RecentCall } from '../shared/recent-calls';
 
 export const OFFSCREEN_PAGE = '/offscreen.html';
 /** How long a snapshot request may wait for the freshness check. */
@@ -31,13 +32,14 @@ export interface RouterDeps {
   session: SessionController;
   timeline: Timeline;
   callLog: Timeline;
+  recentCalls: BoundedLog<'recentCalls', RecentCall>;
   routing: RoutingController;
   /** Gate every request on the worker having restored its state. */
   ready: Promise<void>;
 }
 
 export function createRouter(deps: RouterDeps) {
-  const { store, phone, calls, session, ports, timeline, callLog, routing } = deps;
+  const { store, phone, calls, session, ports, timeline, callLog, recentCalls, routing } = deps;
   const handlers: Handlers = {
     'get-snapshot': async () => {
       // A page is about to show the state: make sure "Ready" is still true.
@@ -55,6 +57,7 @@ export function createRouter(deps: RouterDeps) {
     'get-call-stats': async (m) => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', { callId: m.callId }) : null),
     'get-timeline': () => timeline.all(),
     'get-call-log': () => callLog.all(),
+    'get-recent-calls': () => recentCalls.all(),
     // The answer goes to the requesting engine only (runtime message answers are not broadcast).
     'get-sip-credential': async () => {
       const stored = await ports.local.get('session');

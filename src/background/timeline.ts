@@ -58,32 +58,54 @@ export function timelineEntryForFact(fact: EngineFact): TimelineEntry | null {
   }
 }
 
-export class Timeline {
-  private entries: TimelineEntry[] = [];
+/**
+ * A bounded log in storage.local, written in batches: the connection
+ * timeline, the call log and the recent calls are each one of these.
+ */
+export class BoundedLog<K extends string, T> {
+  private entries: T[] = [];
   private readonly loaded: Promise<void>;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly store: KeyValueStore<Record<'timeline' | 'callLog', TimelineEntry[]>>,
-    private readonly key: 'timeline' | 'callLog' = 'timeline',
+    private readonly store: KeyValueStore<Record<K, T[]>>,
+    private readonly key: K,
+    private readonly limit: number = TIMELINE_LIMIT,
   ) {
     // Entries added while the saved ones load go after them, in order.
     this.loaded = store.get(key).then((saved) => {
-      this.entries = (saved ?? []).concat(this.entries).slice(-TIMELINE_LIMIT);
+      this.entries = ((saved) ?? []).concat(this.entries).slice(-this.limit);
     });
   }
 
-  async all(): Promise<TimelineEntry[]> {
+  async all(): Promise<T[]> {
     await this.loaded;
     return this.entries;
   }
 
   /** Synchronous on purpose: two events in one turn must both be kept, in order. */
-  add(entry: TimelineEntry): void {
-    this.entries = appendBounded(this.entries, entry);
+  add(entry: T): void {
+    this.entries = [...this.entries, entry].slice(-this.limit);
+    this.scheduleFlush();
+  }
+
+  /** Forgets everything (sign-out). */
+  clear(): void {
+    this.entries = [];
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
-      void this.loaded.then(() => this.store.set({ [this.key]: this.entries }));
+      void this.loaded.then(() => this.store.set({ [this.key]: this.entries } as Partial<Record<K, T[]>>));
     }, FLUSH_DELAY_MS);
+  }
+}
+
+/** The connection timeline, or the call log (same entries, bounded apart). */
+export class Timeline extends BoundedLog<'timeline' | 'callLog', TimelineEntry> {
+  constructor(store: KeyValueStore<Record<'timeline' | 'callLog', TimelineEntry[]>>, key: 'timeline' | 'callLog' = 'timeline') {
+    super(store, key, TIMELINE_LIMIT);
   }
 }

@@ -7,6 +7,7 @@ import { popupView } from './view-model';
 import { SignInForm } from './sign-in-form';
 import { CallPanel } from './call-panel';
 import { RenewSession } from './renew-session';
+import { RecentCalls } from './recent-calls';
 
 declare const __DEFAULT_SERVER__: string;
 
@@ -124,6 +125,7 @@ export function App({ store }: { store: PopupStore }) {
         </p>
       )}
       {view.calls.length === 0 && view.lastCall && <p class="last-call">{view.lastCall}</p>}
+      <RecentCalls version={state.snapshot.lastCall?.id ?? ''} />
       <p class="shortcuts" aria-label="Keyboard shortcuts">
         {SHORTCUT_LABELS.map(([name, label]) => `${label}: ${shortcuts[name] || 'not set'}`).join(' · ')}
       </p>

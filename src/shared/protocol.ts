@@ -9,6 +9,7 @@
  */
 import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, type CallStats, type EngineFact, type EngineSettings, type EngineState } from './engine-types';
 import type { Result } from './errors';
+import type { RecentCall } from './recent-calls';
 import type { RoutingDraft } from './routing-contract';
 import type { Snapshot } from './snapshot';
 import type { TimelineEntry } from './timeline-types';
@@ -44,6 +45,8 @@ export interface BackgroundApi {
   'save-routing': { req: { routing: RoutingDraft }; res: Result & { field?: 'forwardingNumber' } };
   /** The engine asks for the SIP credential (never pushed: a push would reach every page). */
   'get-sip-credential': { req: Record<string, never>; res: { authorizationUser: string; password: string } | null };
+  /** The agent's recent calls, oldest first (the popup shows the newest first). */
+  'get-recent-calls': { req: Record<string, never>; res: RecentCall[] };
   /** The popup opened: the agent has seen the missed calls. */
   'missed-seen': { req: Record<string, never>; res: Result };
   /** A fact from the phone engine. */
@@ -147,6 +150,7 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'get-timeline': none,
   'get-call-log': none,
   'missed-seen': none,
+  'get-recent-calls': none,
   'refresh-routing': none,
   'save-routing': (m) =>
     isObject(m.routing) &&

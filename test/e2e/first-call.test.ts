@@ -46,6 +46,10 @@ describe('an agent answers calls in Chromium', () => {
     await signIn(popup, lab.loginUrl, ALICE.user, 'not-the-password');
     await expect.poll(() => popup.getByRole('alert').textContent()).toContain('Wrong username or password');
     expect(await popup.getByRole('textbox', { name: 'Username' }).inputValue()).toBe(ALICE.user);
+    // The error belongs to that attempt: once the agent edits the form it is gone (it would
+    // otherwise sit beside the browser's own "Please enter a URL").
+    await popup.getByRole('textbox', { name: 'Server' }).fill('not a url');
+    expect(await popup.getByRole('alert').count()).toBe(0);
   });
 
   it('signs in and shows which account it is signed in to; no other page sees the password', async () => {
@@ -158,6 +162,20 @@ describe('an agent answers calls in Chromium', () => {
     await lc.hangup(callerId);
   });
 
+  it('recent calls: each call with who, when, how long and what happened, newest first', async () => {
+    const list = popup.getByRole('list', { name: 'Recent calls' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(3);
+    const items = await list.getByRole('listitem').allTextContents();
+    expect(items[0]).toContain('Erin Caller');
+    expect(items[0]).toContain('Declined');
+    expect(items[1]).toContain('Dana Caller');
+    expect(items[1]).toMatch(/Answered/);
+    expect(items[1]).toMatch(/ · \d+:\d{2} · /); // how long
+    expect(items[2]).toContain(HOSTILE_NAME); // as text, never markup
+    expect(await popup.locator('img').count()).toBe(0);
+    await popup.screenshot({ path: 'artifacts/e2e/recent-calls.png', fullPage: true });
+  });
+
   it('sign out unregisters: the server no longer lists the agent', async () => {
     await popup.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => popup.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
@@ -170,6 +188,8 @@ describe('an agent answers calls in Chromium', () => {
   it('without forwarding, Decline sends the caller to voicemail', async () => {
     await signIn(popup, lab.loginUrl, BOB.user, BOB.password);
     await expect.poll(() => popup.getByLabel('Signed in account').textContent()).toContain(BOB.name);
+    // Signing out forgot the previous agent's calls.
+    await expect.poll(() => popup.getByRole('region', { name: 'Recent calls' }).textContent()).toContain('No calls yet.');
     await popup.getByRole('switch', { name: 'Softphone' }).click();
     await ready();
     const placedAt = Date.now();

@@ -1,0 +1,56 @@
+/**
+ * Recent calls, in the popup itself (no tab, no menu): who, when, how long,
+ * and what happened. Caller text is untrusted: rendered as isolated text.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { RecentCall } from '../shared/recent-calls';
+import { requestBackground } from '../platform/ui-channel';
+import { formatDuration } from './view-model';
+
+const SHOWN = 20;
+
+function when(at: number, now: number): string {
+  const d = new Date(at);
+  const sameDay = new Date(now).toDateString() === d.toDateString();
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return sameDay ? time : `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** `version` changes whenever a call ends (the last call's id), so the list re-reads then. */
+export function RecentCalls({ version }: { version: string }) {
+  const [calls, setCalls] = useState<RecentCall[] | null>(null);
+  useEffect(() => {
+    requestBackground('get-recent-calls', {}).then(setCalls, () => setCalls([]));
+  }, [version]);
+  if (!calls) return null;
+  const now = Date.now();
+  const shown = [...calls].reverse().slice(0, SHOWN);
+  return (
+    <section class="recent" aria-labelledby="recent-heading">
+      <h2 id="recent-heading">Recent calls</h2>
+      {shown.length === 0 ? (
+        <p class="empty">No calls yet.</p>
+      ) : (
+        <ul aria-label="Recent calls">
+          {shown.map((c) => (
+            <li key={c.id} class={`recent-call ${c.outcome === 'Missed' ? 'missed' : ''}`}>
+              <span class="who">
+                <bdi>{c.name || c.number || 'Unknown caller'}</bdi>
+                {c.name && c.number && (
+                  <span class="number">
+                    {' '}
+                    <bdi>{c.number}</bdi>
+                  </span>
+                )}
+              </span>
+              <span class="meta">
+                {when(c.at, now)}
+                {c.durationMs !== null ? ` · ${formatDuration(c.durationMs)}` : ''} · <span class="outcome">{c.outcome}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
