@@ -148,6 +148,12 @@ export class IncomingCall {
     }
   }
 
+  /** The transport that brought this ringing call is gone: end it here, as failed. */
+  abandon(): void {
+    if (this.current.phase !== 'ringing' || this.session.isEnded()) return;
+    this.session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
+  }
+
   /**
    * The caller hears silence while packets keep flowing: JsSIP disables the
    * sending track (`track.enabled = false`), which makes the encoder send

@@ -17,6 +17,7 @@ import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
 import { registrationErrorFor } from '../shared/sip-causes';
 import { sipDomainOf, transferUri } from '../shared/transfer-target';
+import { offersAudio } from '../shared/sdp-check';
 import { CallBook } from './call-book';
 import { IncomingCall, type CallEnvironment, type CallEvents } from './incoming-call';
 import { acquireMicrophone, micPermission, releaseStream } from './microphone';
@@ -236,6 +237,9 @@ export class PhoneEngine {
       this.registration = 'unregistered';
       this.keeper.onTransportDown();
       this.report({ kind: 'transport', at: this.now(), connected: false });
+      // A call still ringing came over that socket: its answer could never reach
+      // the caller, so it must not keep ringing (nor keep the line busy).
+      for (const call of this.calls.ringing()) call.abandon();
     });
     ua.on('unregistered', () => {
       this.registration = 'unregistered';
@@ -318,6 +322,11 @@ export class PhoneEngine {
   private onIncoming({ session, request }: IncomingRTCSessionEvent): void {
     if (!this.enabled) {
       session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
+      return;
+    }
+    if (!offersAudio(request.body)) {
+      // Could never be answered (no or broken offer): never ring for it.
+      session.terminate({ status_code: 488, reason_phrase: 'Not Acceptable Here' });
       return;
     }
     const admission = this.calls.admit(this.preferences.callWaiting);
