@@ -31,8 +31,15 @@ export function wireBytes(data: unknown): number {
 
 type DisconnectHandler = (error: boolean, code?: number, reason?: string) => void;
 
+/** What the observed socket wraps: JsSIP's WebSocketInterface, or a fake registrar in unit tests. */
+export type InnerSocket = Pick<WebSocketInterface, 'url' | 'via_transport' | 'sip_uri' | 'connect' | 'disconnect' | 'send' | 'isConnected' | 'isConnecting'> & {
+  onconnect: () => void;
+  ondisconnect: DisconnectHandler;
+  ondata: <T>(data: T) => void;
+};
+
 export class ObservedSocket implements Socket {
-  private readonly inner: WebSocketInterface;
+  private readonly inner: InnerSocket;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   onconnect: () => void = () => undefined;
   ondisconnect: DisconnectHandler = () => undefined;
@@ -42,8 +49,9 @@ export class ObservedSocket implements Socket {
     url: string,
     private readonly watch: SocketWatch,
     private readonly connectTimeoutMs: number,
+    inner?: InnerSocket,
   ) {
-    this.inner = new WebSocketInterface(url);
+    this.inner = inner ?? (new WebSocketInterface(url));
   }
 
   get url(): string {

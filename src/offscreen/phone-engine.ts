@@ -21,7 +21,7 @@ import { offersAudio } from '../shared/sdp-check';
 import { CallBook } from './call-book';
 import { IncomingCall, type CallEnvironment, type CallEvents } from './incoming-call';
 import { acquireMicrophone, micPermission, releaseStream } from './microphone';
-import { ObservedSocket } from './observed-socket';
+import { ObservedSocket, type InnerSocket } from './observed-socket';
 import { RegistrationKeeper } from './registration-keeper';
 import { Ringtone } from './ringtone';
 
@@ -33,6 +33,17 @@ const UNREGISTER_WAIT_MS = 2000;
 const QUALITY_EVERY_TICKS = 2;
 
 export type FactSink = (fact: EngineFact) => void;
+
+/**
+ * What the engine needs from the world, injectable so that the registration
+ * logic runs in unit tests against a fake registrar (test/unit/offscreen/
+ * phone-engine.test.ts) instead of only in multi-minute browser runs.
+ */
+export interface EngineDeps {
+  /** The socket under each observed one (default: JsSIP's WebSocketInterface). */
+  innerSocket?: (url: string) => InnerSocket;
+  microphone?: { acquire: typeof acquireMicrophone; permission: typeof micPermission };
+}
 
 export class PhoneEngine {
   private ua: UA | null = null;
@@ -61,6 +72,7 @@ export class PhoneEngine {
     /** Asks the worker for the SIP credential of the current session. */
     private readonly fetchCredential: () => Promise<{ authorizationUser: string; password: string } | null>,
     private readonly now: () => number = () => Date.now(),
+    private readonly deps: EngineDeps = {},
   ) {
     this.callEnv = { now: this.now, newId: () => crypto.randomUUID(), createSpeaker: () => new Audio() };
     this.keeper = new RegistrationKeeper(
@@ -155,7 +167,7 @@ export class PhoneEngine {
 
   async enable(): Promise<Result> {
     if (!this.config) return fail('engine_unavailable');
-    const mic = await acquireMicrophone();
+    const mic = await (this.deps.microphone?.acquire ?? acquireMicrophone)();
     if (!mic.ok) {
       if (mic.error !== 'mic_unavailable') this.setMic(mic.error === 'mic_denied' ? 'denied' : 'prompt');
       return fail(mic.error);
@@ -208,7 +220,7 @@ export class PhoneEngine {
   private startUa(): void {
     const config = this.config;
     if (!config) return;
-    this.sockets = config.wsUris.map((uri) => new ObservedSocket(uri, this.keeper, config.connectTimeoutMs));
+    this.sockets = config.wsUris.map((uri) => new ObservedSocket(uri, this.keeper, config.connectTimeoutMs, this.deps.innerSocket?.(uri)));
     const ua = new UA({
       sockets: this.sockets,
       uri: config.uri,
@@ -378,7 +390,7 @@ export class PhoneEngine {
     const held = await this.holdOthers(call);
     if (!held.ok) return held;
     // Re-check the grant: it may have been revoked since the phone was enabled.
-    const permission = await micPermission();
+    const permission = await (this.deps.microphone?.permission ?? micPermission)();
     if (permission === 'denied' || permission === 'prompt') {
       this.setMic(permission);
       return fail(permission === 'denied' ? 'mic_denied' : 'mic_not_granted');
