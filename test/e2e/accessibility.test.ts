@@ -1,0 +1,79 @@
+/**
+ * Accessibility of every state an agent sees, checked by axe-core in the real
+ * pages (sign-in, ready, ringing, in a call with the keypad and the transfer
+ * form open, two calls, the options page). Serious and critical violations
+ * fail; every finding is printed.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Lab } from '../../scripts/lab/lab';
+import { grantMicrophone, LabConsole, launchAgent, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+
+const BOB = { user: 'bob', password: 'bob-password', number: '+15550001002' };
+
+let lab: Lab;
+let agent: Agent;
+let lc: LabConsole;
+let popup: Page;
+
+async function audit(page: Page, state: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  for (const v of result.violations) console.log(`[a11y] ${state}: ${v.impact ?? '?'} ${v.id}: ${v.help} (${v.nodes.length})`);
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state).toEqual([]);
+}
+
+beforeAll(async () => {
+  lab = await startTestLab('a11y', { ringTimeoutSeconds: 25 });
+  agent = await launchAgent();
+  popup = agent.popup;
+  await grantMicrophone(agent, agent.origin);
+  lc = await LabConsole.open(agent, lab.consoleUrl);
+});
+
+afterAll(async () => {
+  await agent?.close();
+  await lab?.stop();
+});
+
+describe('every state passes axe', () => {
+  it('the sign-in form, with an error', async () => {
+    await signIn(popup, lab.loginUrl, BOB.user, 'wrong');
+    await until('the error', async () => (await popup.getByRole('alert').count()) === 1);
+    await audit(popup, 'sign-in with an error');
+  });
+
+  it('ready, ringing, in a call with the keypad and transfer open, two calls', async () => {
+    await signIn(popup, lab.loginUrl, BOB.user, BOB.password);
+    await until('signed in', async () => (await popup.getByLabel('Signed in account').count()) === 1);
+    await popup.getByRole('switch', { name: 'Softphone' }).click();
+    await until('ready', async () => (await snapshot(agent)).registration === 'registered');
+    await audit(popup, 'ready');
+
+    const first = await lc.call(BOB.number, 'Accessible Caller');
+    await until('rings', async () => (await snapshot(agent)).calls.some((c) => c.phase === 'ringing'));
+    await audit(popup, 'ringing');
+    await popup.getByRole('button', { name: 'Answer' }).click();
+    await lc.waitFor('connected', (e) => e.id === first && e.type === 'confirmed');
+    await popup.getByRole('button', { name: 'Keypad' }).click();
+    await audit(popup, 'in a call, keypad open');
+    await popup.getByRole('button', { name: 'Transfer' }).click();
+    await audit(popup, 'in a call, transfer open');
+
+    const second = await lc.call(BOB.number, 'Waiting Caller');
+    await until('waiting', async () => (await popup.getByRole('region', { name: 'Call waiting' }).count()) === 1);
+    await audit(popup, 'call waiting');
+    await lc.hangup(second);
+    await lc.hangup(first);
+    await until('over', async () => (await snapshot(agent)).calls.length === 0);
+  });
+
+  it('the options page', async () => {
+    const options = await agent.context.newPage();
+    await options.goto(`${agent.origin}/options.html`);
+    await until('routing shown', async () => (await options.getByRole('switch', { name: 'Voicemail' }).getAttribute('aria-checked')) === 'true');
+    await audit(options, 'options');
+    await options.close();
+  });
+});
