@@ -24,6 +24,7 @@ import { grantMicrophone, type ExtensionBrowser } from '../lib/extension-browser
 import { signedInAgent } from '../lib/signed-in-agent';
 import { assertLoopbackOnly } from '../lib/netns';
 import { until } from '../lib/until';
+import { printSummary, summarise, writeReport } from './report';
 
 const smoke = process.argv.includes('--smoke');
 const SAMPLES = smoke ? 1 : 3;
@@ -32,11 +33,6 @@ const MAX_WAIT_MS = 180_000;
 const EXT_USER = 'alice';
 const BASELINE_USER = 'bob';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-}
 
 async function listed(lab: Lab, user: string): Promise<boolean> {
   return (await lab.locations(user)).length > 0;
@@ -100,7 +96,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
   };
   const cdp = await browser.context.newCDPSession(popup);
   await cdp.send('ServiceWorker.enable');
-  const n = smoke ? 2 : 10;
+  const n = smoke ? 2 : 20;
   for (let i = 0; i < n; i++) {
     // The extension, worker awake.
     const ext = await place(consolePage, '+15550001001');
@@ -146,15 +142,6 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
   return r;
 }
 
-function report(title: string, results: Record<string, { ext: number[]; base: number[] }>): void {
-  console.log(`\n${title}`);
-  for (const [name, r] of Object.entries(results)) {
-    const ext = median(r.ext);
-    const base = r.base.length ? median(r.base) : NaN;
-    const ratio = Number.isNaN(base) ? 'baseline not sampled in smoke mode' : `ratio ${(ext / base).toFixed(3)} (extension / baseline)`;
-    console.log(`  ${name.padEnd(40)} extension ${ext.toFixed(0).padStart(6)}  baseline ${Number.isNaN(base) ? '     —' : base.toFixed(0).padStart(6)}  ${ratio}`);
-  }
-}
 
 async function main(): Promise<void> {
   assertLoopbackOnly();
@@ -198,8 +185,12 @@ async function main(): Promise<void> {
     await lab.stop();
   }
 
-  report(`call benchmark (${smoke ? 'smoke, 2 samples' : '10 samples'}; median ms; baseline = plain JsSIP page, same lab run)`, calls);
-  report(`recovery benchmark (${smoke ? 'smoke, 1 sample' : `${SAMPLES} samples`}; median ms; baseline = plain JsSIP page, same lab run)`, results);
+  const callTitle = `call benchmark (${smoke ? 'smoke, 2 samples' : '20 samples'} per row; ms; baseline = plain JsSIP page, same lab run)`;
+  printSummary(callTitle, summarise(calls));
+  console.log(`  written: ${(await writeReport('calls', callTitle, calls)).join(', ')}`);
+  const recoveryTitle = `recovery benchmark (${smoke ? 'smoke, 1 sample' : `${SAMPLES} samples`}; ms; baseline = plain JsSIP page, same lab run)`;
+  printSummary(recoveryTitle, summarise(results));
+  console.log(`  written: ${(await writeReport('recovery', recoveryTitle, results)).join(', ')}`);
 }
 
 main().catch((err: unknown) => {

@@ -25,6 +25,7 @@ import { grantMicrophone } from '../lib/extension-browser';
 import { assertLoopbackOnly } from '../lib/netns';
 import { signedInAgent } from '../lib/signed-in-agent';
 import { sleep, until } from '../lib/until';
+import { printSummary, summarise, writeReport } from './report';
 
 const smoke = process.argv.includes('--smoke');
 const SAMPLES = smoke ? 1 : 5;
@@ -44,11 +45,6 @@ const call = <T>(page: Page, method: string, ...args: unknown[]): Promise<T> =>
   page.evaluate(([m, a]) => (window as unknown as Lab).lab[m as string]?.(...(a as unknown[])), [method, args] as const) as Promise<T>;
 const eventsOf = (page: Page): Promise<Ev[]> => page.evaluate(() => (window as unknown as Lab).lab.events.map((e) => ({ ...e })));
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-}
 
 /** When the caller's inbound audio first satisfies `ok`, as the end of a 100 ms window. */
 async function levelNoticed(far: Page, callerId: string, ok: (level: number) => boolean): Promise<number> {
@@ -231,12 +227,9 @@ async function main(): Promise<void> {
     await browser.context.close();
     await lab.stop();
   }
-  console.log(`\nin-call controls (${SAMPLES} sample${SAMPLES > 1 ? 's' : ''} per row; median ms from the click to the far end noticing; baseline = plain JsSIP page, same lab run)`);
-  for (const [name, r] of Object.entries(rows)) {
-    const ext = median(r.ext);
-    const base = median(r.base);
-    console.log(`  ${name.padEnd(40)} extension ${ext.toFixed(0).padStart(5)}  baseline ${base.toFixed(0).padStart(5)}  ratio ${(ext / base).toFixed(2)}`);
-  }
+  const title = `in-call controls (${SAMPLES} sample${SAMPLES > 1 ? 's' : ''} per row; ms from the click to the far end noticing; baseline = plain JsSIP page, same lab run)`;
+  printSummary(title, summarise(rows));
+  console.log(`  written: ${(await writeReport('controls', title, rows)).join(', ')}`);
 }
 
 main().catch((err: unknown) => {
