@@ -23,6 +23,13 @@ export interface SocketWatch {
   onOutbound(bytes: number): void;
 }
 
+/**
+ * The largest SIP message we let JsSIP parse. Real ones are a few KB (an
+ * INVITE with a WebRTC offer ~5 KB); a server that sends megabytes is broken
+ * or hostile, and parsing them would only cost the phone its time.
+ */
+export const MAX_SIP_MESSAGE_BYTES = 64 * 1024;
+
 /** SIP over WebSocket is text; its size on the wire is its UTF-8 length. */
 export function wireBytes(data: unknown): number {
   if (typeof data === 'string') return new TextEncoder().encode(data).length;
@@ -77,7 +84,9 @@ export class ObservedSocket implements Socket {
       this.ondisconnect(error, code, reason);
     };
     this.inner.ondata = <T,>(data: T) => {
-      this.watch.onInbound(wireBytes(data));
+      const bytes = wireBytes(data);
+      this.watch.onInbound(bytes);
+      if (bytes > MAX_SIP_MESSAGE_BYTES) return; // Dropped before JsSIP parses it (the link is alive, though).
       if (typeof data === 'string') {
         const reply = parseRegisterReply(data);
         if (reply) this.watch.onRegisterReply(reply);
