@@ -9,21 +9,16 @@
  */
 import { UA } from 'jssip';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
-import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
-import type { CallEndReason } from '../shared/call-state';
-import { DEFAULT_CALL_PREFERENCES, type CallOp, type CallStats, type EngineConfig, type EngineFact, type EngineRegistration, type EngineSettings, type EngineState, type MicStatus } from '../shared/engine-types';
+import type { RTCSessionEvent } from 'jssip/lib/UA';
+import { type CallOp, type CallStats, type EngineConfig, type EngineFact, type EngineRegistration, type EngineSettings, type EngineState, type MicStatus } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import { SerialQueue } from '../shared/serial-queue';
 import { registrationErrorFor } from '../shared/sip-causes';
-import { sipDomainOf, transferUri } from '../shared/transfer-target';
-import { offersAudio } from '../shared/sdp-check';
-import { CallBook } from './call-book';
-import { IncomingCall, type CallEnvironment, type CallEvents } from './incoming-call';
+import { sipDomainOf } from '../shared/transfer-target';
+import { CallDesk } from './call-desk';
 import { acquireMicrophone, micPermission, releaseStream } from './microphone';
 import { ObservedSocket, type InnerSocket } from './observed-socket';
 import { RegistrationKeeper } from './registration-keeper';
-import { Ringtone } from './ringtone';
 
 const log = createLogger('engine');
 
@@ -54,18 +49,10 @@ export class PhoneEngine {
   private sockets: ObservedSocket[] = [];
   private readonly keeper: RegistrationKeeper;
   private mic: MicStatus = 'unknown';
-  private readonly calls = new CallBook();
-  /** Answer and resume may hold another call first: one such sequence at a time. */
-  private readonly switching = new SerialQueue();
+  private readonly calls: CallDesk;
   /** A configuration change that needs a new UA, held back during a call. */
   private restartAfterCall = false;
   private ticks = 0;
-  private readonly callEvents: CallEvents = {
-    changed: (call) => this.onCallChanged(call),
-    ended: (call, reason, cause) => this.onCallEnded(call, reason, cause),
-  };
-  private readonly callEnv: CallEnvironment;
-  private readonly ringtone = new Ringtone();
 
   constructor(
     private readonly report: FactSink,
@@ -74,7 +61,19 @@ export class PhoneEngine {
     private readonly now: () => number = () => Date.now(),
     private readonly deps: EngineDeps = {},
   ) {
-    this.callEnv = { now: this.now, newId: () => crypto.randomUUID(), createSpeaker: () => new Audio() };
+    this.calls = new CallDesk({
+      report: (fact) => this.report(fact),
+      now: this.now,
+      enabled: () => this.enabled,
+      config: () => this.config,
+      micPermission: async () => {
+        // Re-checked before answering: the grant may have been revoked since the phone was enabled.
+        const status = await (this.deps.microphone?.permission ?? micPermission)();
+        if (status === 'denied' || status === 'prompt') this.setMic(status);
+        return status;
+      },
+      idle: () => this.onIdle(),
+    });
     this.keeper = new RegistrationKeeper(
       {
         report: (fact) => this.onKeeperFact(fact),
@@ -93,7 +92,7 @@ export class PhoneEngine {
     this.keeper.tick();
     this.ticks += 1;
     if (this.ticks % QUALITY_EVERY_TICKS === 0) {
-      for (const call of this.calls.all()) void call.sampleQuality().catch((err: unknown) => log.warn('quality sample', err));
+      this.calls.sampleQuality();
     }
   }
 
@@ -125,7 +124,7 @@ export class PhoneEngine {
       registration: this.registration,
       transportConnected: this.transportConnected,
       mic: this.mic,
-      calls: this.calls.all().map((c) => c.view),
+      calls: this.calls.views(),
       lastRegisteredAt: this.keeper.lastRegisteredAt,
       traffic: { ...this.keeper.traffic },
     };
@@ -175,7 +174,7 @@ export class PhoneEngine {
     // Only a check that the grant works; the microphone is taken again while a call rings.
     releaseStream(mic.stream);
     this.setMic('granted');
-    this.ringtone.prepare();
+    this.calls.prepare();
     this.enabled = true;
     this.keeper.expectFreshRegistration();
     try {
@@ -197,7 +196,7 @@ export class PhoneEngine {
       // "Softphone off" means "no calls here": a call still ringing is declined
       // (486, so its other routes take it at once); a call in progress is never
       // cut. Stop taking new ones now, stop the user agent when the last ends.
-      for (const call of this.calls.ringing()) call.hangUpOrDecline();
+      this.calls.declineRinging();
       if (this.registration === 'registered') this.ua.unregister();
       return ok;
     }
@@ -251,7 +250,7 @@ export class PhoneEngine {
       this.report({ kind: 'transport', at: this.now(), connected: false });
       // A call still ringing came over that socket: its answer could never reach
       // the caller, so it must not keep ringing (nor keep the line busy).
-      for (const call of this.calls.ringing()) call.abandon();
+      this.calls.abandonRinging();
     });
     ua.on('unregistered', () => {
       this.registration = 'unregistered';
@@ -270,7 +269,7 @@ export class PhoneEngine {
       });
     });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
-      if (e.originator === 'remote') this.onIncoming(e);
+      if (e.originator === 'remote') this.calls.onIncoming(e);
     });
     this.keeper.attach(ua, this.sockets);
     this.ua = ua;
@@ -325,119 +324,17 @@ export class PhoneEngine {
     }
   }
 
-  // --- calls ----------------------------------------------------------------
-
-  private get preferences() {
-    return this.config?.calls ?? DEFAULT_CALL_PREFERENCES;
-  }
-
-  private onIncoming({ session, request }: IncomingRTCSessionEvent): void {
-    if (!this.enabled) {
-      session.terminate({ status_code: 480, reason_phrase: 'Temporarily Unavailable' });
-      return;
-    }
-    if (!offersAudio(request.body)) {
-      // Could never be answered (no or broken offer): never ring for it.
-      session.terminate({ status_code: 488, reason_phrase: 'Not Acceptable Here' });
-      return;
-    }
-    const admission = this.calls.admit(this.preferences.callWaiting);
-    if (admission === 'busy') {
-      // 486 lets the fork's other routes (forwarding, voicemail) take this one.
-      session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
-      return;
-    }
-    const call = new IncomingCall(session, request, this.callEvents, this.callEnv);
-    this.calls.add(call);
-    // Tell the worker first (its notification takes the longest), then ring;
-    // the call has already started taking the microphone for a fast Answer.
-    this.report({ kind: 'call-incoming', at: this.now(), call: call.view, waiting: admission === 'waiting' });
-    this.ringtone
-      .start(admission === 'waiting' ? 'waiting' : 'ring')
-      .then(() => {
-        if (this.calls.get(call.id) === call && call.phase === 'ringing') this.report({ kind: 'call-ringtone', at: this.now(), callId: call.id });
-      })
-      .catch((err: unknown) => log.warn('ringtone did not start', err));
-  }
-
   /** Every control the agent has over a call, behind one command. */
-  async callOp(callId: string, op: CallOp): Promise<Result> {
-    const call = this.calls.get(callId);
-    if (!call) return fail('no_such_call');
-    switch (op.kind) {
-      case 'answer':
-        return this.switching.run(() => this.answer(call));
-      case 'hangup':
-        call.hangUpOrDecline();
-        return ok;
-      case 'mute':
-        return call.setMuted(op.on);
-      case 'hold':
-        return op.on ? call.setHeld(true) : this.switching.run(() => this.resume(call));
-      case 'dtmf':
-        return call.sendDtmf(op.tones, this.preferences.dtmfTransport);
-      case 'transfer': {
-        const domain = sipDomainOf(this.config?.uri ?? '');
-        const uri = domain ? transferUri(op.target, domain) : null;
-        return uri ? call.transfer(uri, op.target.trim()) : fail('invalid_transfer_target');
-      }
-    }
+  callOp(callId: string, op: CallOp): Promise<Result> {
+    return this.calls.callOp(callId, op);
   }
 
-  /** "Answer", and "Hold & answer" when another call is in progress: hold it first. */
-  private async answer(call: IncomingCall): Promise<Result> {
-    if (call.phase !== 'ringing') return ok;
-    const held = await this.holdOthers(call);
-    if (!held.ok) return held;
-    // Re-check the grant: it may have been revoked since the phone was enabled.
-    const permission = await (this.deps.microphone?.permission ?? micPermission)();
-    if (permission === 'denied' || permission === 'prompt') {
-      this.setMic(permission);
-      return fail(permission === 'denied' ? 'mic_denied' : 'mic_not_granted');
-    }
-    return call.answer(this.config?.iceServers ?? []);
+  stats(callId: string): Promise<CallStats | null> {
+    return this.calls.stats(callId);
   }
 
-  /** Resume a held call; the other call, if the agent is talking in it, goes on hold (a swap). */
-  private async resume(call: IncomingCall): Promise<Result> {
-    const held = await this.holdOthers(call);
-    return held.ok ? call.setHeld(false) : held;
-  }
-
-  /** The agent talks to one caller at a time: every other answered call goes on hold. */
-  private async holdOthers(call: IncomingCall): Promise<Result> {
-    for (const other of this.calls.talkingExcept(call)) {
-      const result = await other.setHeld(true);
-      if (!result.ok) return result;
-    }
-    return ok;
-  }
-
-  async stats(callId: string): Promise<CallStats | null> {
-    return (await this.calls.get(callId)?.stats()) ?? null;
-  }
-
-  private onCallChanged(call: IncomingCall): void {
-    if (this.calls.get(call.id) !== call) return;
-    this.updateRinger();
-    this.report({ kind: 'call-updated', at: this.now(), call: call.view });
-  }
-
-  /** The ringtone follows the calls: ring, a soft waiting tone during a call, or nothing. */
-  private updateRinger(): void {
-    if (this.calls.ringing().length === 0) {
-      this.ringtone.stop();
-      return;
-    }
-    const kind = this.calls.size > this.calls.ringing().length ? 'waiting' : 'ring';
-    if (this.ringtone.sounding !== kind) void this.ringtone.start(kind).catch((err: unknown) => log.warn('ringtone', err));
-  }
-
-  private onCallEnded(call: IncomingCall, reason: CallEndReason, cause: string): void {
-    if (!this.calls.remove(call)) return;
-    this.updateRinger();
-    this.report({ kind: 'call-ended', at: this.now(), callId: call.id, reason, cause });
-    if (this.calls.size > 0) return; // What waits for an idle phone waits for the last call.
+  /** The last call ended: run what waited for an idle phone. */
+  private onIdle(): void {
     if (!this.enabled) {
       void this.stopUa();
     } else if (this.restartAfterCall) {
@@ -455,16 +352,19 @@ export class PhoneEngine {
   }
 }
 
-/** Nothing the user agent was built from changed (only call preferences or tuning the keeper already took). */
+/** The config without what never needs a new user agent (call preferences, the keeper's tuning), and optionally without the credential. */
+function userAgentPart(c: EngineConfig, withCredential: boolean): string {
+  const blank = { calls: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
+  return JSON.stringify({ ...c, ...blank, ...(withCredential ? {} : { authorizationUser: '', password: '' }) });
+}
+
+/** Nothing the user agent was built from changed. */
 function sameUserAgent(a: EngineConfig, b: EngineConfig): boolean {
-  const strip = (c: EngineConfig) => JSON.stringify({ ...c, calls: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 });
-  return strip(a) === strip(b);
+  return userAgentPart(a, true) === userAgentPart(b, true);
 }
 
 function onlyCredentialsDiffer(a: EngineConfig, b: EngineConfig): boolean {
-  const strip = (c: EngineConfig) =>
-    JSON.stringify({ ...c, authorizationUser: '', password: '', calls: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 });
-  return strip(a) === strip(b);
+  return userAgentPart(a, false) === userAgentPart(b, false);
 }
 
 /** A contact host that never resolves: the server reaches us through the WebSocket (alias). */

@@ -18,7 +18,7 @@ const SHORTCUT_LABELS: [string, string][] = [
   ['toggle-softphone', 'Softphone'],
 ];
 
-/** Chrome's real bindings (chrome.commands.getAll()), not the ones we suggested. */
+/** The bindings Chrome really made (see commandShortcuts), not the ones we suggested. */
 function useShortcuts(): Record<string, string> {
   const [shortcuts, setShortcuts] = useState<Record<string, string>>({});
   useEffect(() => {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Lab } from '../../scripts/lab/lab';
-import { grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+import { notifications, readyAgent, snapshot, startTestLab, until, type Agent, type LabConsole } from './harness';
 
 const BOB = { user: 'bob', password: 'bob-password', name: 'Bob Builder', number: '+15550001002' };
 const FLOOD = 24;
@@ -20,14 +20,7 @@ let popup: Page;
 
 beforeAll(async () => {
   lab = await startTestLab('flood', { ringTimeoutSeconds: 20 });
-  agent = await launchAgent();
-  popup = agent.popup;
-  await grantMicrophone(agent, agent.origin);
-  lc = await LabConsole.open(agent, lab.consoleUrl);
-  await signIn(popup, lab.loginUrl, BOB.user, BOB.password);
-  await until('signed in', async () => (await popup.getByLabel('Signed in account').count()) === 1);
-  await popup.getByRole('switch', { name: 'Softphone' }).click();
-  await until('ready', async () => (await snapshot(agent)).registration === 'registered');
+  ({ agent, popup, lc } = await readyAgent(lab, BOB));
 });
 
 afterAll(async () => {

@@ -90,6 +90,23 @@ export async function clickNotificationButton(agent: Agent, id: string, buttonIn
 }
 
 
+/**
+ * An agent signed in with the softphone on and registered (unless `softphone`
+ * is false), the microphone granted, and the lab console open as the caller.
+ */
+export async function readyAgent(lab: Lab, user: { user: string; password: string }, opts: { softphone?: boolean } = {}): Promise<{ agent: Agent; popup: Page; lc: LabConsole }> {
+  const agent = await launchAgent();
+  await grantMicrophone(agent, agent.origin);
+  const lc = await LabConsole.open(agent, lab.consoleUrl);
+  await signIn(agent.popup, lab.loginUrl, user.user, user.password);
+  await until('signed in', async () => (await agent.popup.getByLabel('Signed in account').count()) === 1);
+  if (opts.softphone !== false) {
+    await agent.popup.getByRole('switch', { name: 'Softphone' }).click();
+    await until('registered', async () => (await snapshot(agent)).registration === 'registered');
+  }
+  return { agent, popup: agent.popup, lc };
+}
+
 /** Lab console events as the console page records them. */
 export interface ConsoleEvent {
   t: number;

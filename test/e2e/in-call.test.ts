@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Lab } from '../../scripts/lab/lab';
 import type { ConsoleEvent } from './harness';
-import { extensionHears, grantMicrophone, LabConsole, launchAgent, notifications, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+import { extensionHears, notifications, readyAgent, snapshot, startTestLab, until, type Agent, type LabConsole } from './harness';
 
 const BOB = { user: 'bob', password: 'bob-password', name: 'Bob Builder', number: '+15550001002' };
 const COLLEAGUE_TYPED = '+1 (555) 010-0002';
@@ -78,13 +78,7 @@ async function hangUpAll(): Promise<void> {
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   lab = await startTestLab('in-call', { ringTimeoutSeconds: RING_TIMEOUT_SECONDS });
-  agent = await launchAgent();
-  popup = agent.popup;
-  lc = await LabConsole.open(agent, lab.consoleUrl);
-  await grantMicrophone(agent, agent.origin);
-  await signIn(popup, lab.loginUrl, BOB.user, BOB.password);
-  await until('signed in', async () => (await popup.getByLabel('Signed in account').textContent())?.includes(BOB.name));
-  await popup.getByRole('switch', { name: 'Softphone' }).click();
+  ({ agent, popup, lc } = await readyAgent(lab, BOB));
   await ready();
 });
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Lab } from '../../scripts/lab/lab';
-import { grantMicrophone, LabConsole, launchAgent, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+import { readyAgent, snapshot, startTestLab, until, type Agent, type LabConsole } from './harness';
 
 const ALICE = { user: 'alice', password: 'alice-password', name: 'Alice Agent', number: '+15550001001' };
 const CELL = '+15550109001';
@@ -40,14 +40,7 @@ async function saveRouting(number: string, forward: boolean, voicemail = true): 
 
 beforeAll(async () => {
   lab = await startTestLab('routing', { ringTimeoutSeconds: RING_TIMEOUT_SECONDS });
-  agent = await launchAgent();
-  popup = agent.popup;
-  await grantMicrophone(agent, agent.origin);
-  lc = await LabConsole.open(agent, lab.consoleUrl);
-  await signIn(popup, lab.loginUrl, ALICE.user, ALICE.password);
-  await until('signed in', async () => (await popup.getByLabel('Signed in account').count()) === 1);
-  await popup.getByRole('switch', { name: 'Softphone' }).click();
-  await until('ready', async () => (await snapshot(agent)).registration === 'registered');
+  ({ agent, popup, lc } = await readyAgent(lab, ALICE));
   options = await agent.context.newPage();
   await options.goto(`${agent.origin}/options.html`);
   await until('routing shown', async () => (await options.getByRole('textbox', { name: 'Forwarding number' }).inputValue()) === CELL);

@@ -65,10 +65,7 @@ describe('registration keeper', () => {
   it('a frozen server is found by a keep-alive within seconds, dated when the keep-alive left', () => {
     const k = setup();
     k.keeper.onRegisterReply(good(1));
-    for (let i = 0; i < 3; i++) {
-      vi.advanceTimersByTime(1000);
-      k.keeper.tick();
-    }
+    tickFor(k, 3);
     expect(k.pings()).toBe(1);
     const sentAt = Date.now();
     vi.advanceTimersByTime(2000); // nothing comes back
@@ -79,10 +76,7 @@ describe('registration keeper', () => {
   it('any answer proves the link: no alarm, and no keep-alive while the server talks', () => {
     const k = setup();
     k.keeper.onRegisterReply(good(1));
-    for (let i = 0; i < 3; i++) {
-      vi.advanceTimersByTime(1000);
-      k.keeper.tick();
-    }
+    tickFor(k, 3);
     expect(k.pings()).toBe(1);
     vi.advanceTimersByTime(100);
     k.keeper.onInbound();
