@@ -68,14 +68,19 @@ describe('truth in every state', () => {
     const permissionPage = agent.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/permission.html') });
     await softphone().click();
     await permissionPage;
+    const pageSeen = Date.now(); // The worker opens the page once it knows the microphone is missing: the outage began before.
     const notice = await until('a notice about the microphone', connectionNotice, 15_000);
     expect(notice.buttons).toEqual(['Allow microphone']);
     expect(notice.message).not.toContain('Softphone is off');
     expect(notice.message).toContain('Calls go straight to voicemail meanwhile.');
-    // "Since <the switch-on>", in the browser's own clock format (a second either way).
+    // "Since <the switch-on>", in the browser's own clock format: a second between the
+    // click and the permission page (a loaded machine may take a while to deliver the
+    // click), never the sign-in 3 s before. Soft, so the grant below still runs.
     const clock = (t: number) => popup.evaluate((ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }), t);
-    const candidates = await Promise.all([switchedOn - 1000, switchedOn, switchedOn + 1000].map(clock));
-    expect(candidates.some((c) => notice.message.includes(`Since ${c}.`)), `${notice.message} names ${candidates.join(' / ')}`).toBe(true);
+    const seconds: number[] = [];
+    for (let t = switchedOn - 1000; t <= pageSeen + 1000; t += 500) seconds.push(t);
+    const candidates = [...new Set(await Promise.all(seconds.map(clock)))];
+    expect.soft(candidates.some((c) => notice.message.includes(`Since ${c}.`)), `${notice.message} names one of ${candidates.join(' / ')}`).toBe(true);
     // Said once: the headline and the detail do not repeat each other.
     expect((await statusText()).match(/Microphone access/g)).toHaveLength(1);
 
