@@ -5,7 +5,7 @@
  * `reachability()`, like the popup's and the notification's.
  */
 import { reachability } from '../shared/reachability';
-import { hasLiveCall, liveCalls, ringingCall, type Snapshot } from '../shared/snapshot';
+import { hasLiveCall, liveCalls, newVoicemails, ringingCall, type Snapshot } from '../shared/snapshot';
 
 export interface BadgeSpec {
   text: string;
@@ -27,7 +27,10 @@ export function badgeFor(s: Snapshot, now: number): BadgeSpec {
 
   const r = reachability(s, now);
   const missed = s.missed.count > 0 ? `${s.missed.count} missed call${s.missed.count > 1 ? 's' : ''}` : null;
-  // Missed calls are counted on the badge while the phone is fine; a problem with it wins.
-  if (missed && r.kind === 'ready') return { text: String(Math.min(s.missed.count, 99)), color: BLUE, title: title(r.headline, missed) };
-  return { ...r.badge, title: title(r.headline, r.reason, r.meanwhile, missed) };
+  const unheard = newVoicemails(s);
+  const voicemail = unheard > 0 ? `${unheard} new voicemail${unheard > 1 ? 's' : ''}` : null;
+  // Missed calls and new voicemails are counted on the badge while the phone is fine; a problem with it wins.
+  const count = s.missed.count + unheard;
+  if (count > 0 && r.kind === 'ready') return { text: String(Math.min(count, 99)), color: BLUE, title: title(r.headline, missed, voicemail) };
+  return { ...r.badge, title: title(r.headline, r.reason, r.meanwhile, missed, voicemail) };
 }

@@ -10,7 +10,7 @@ import type { CallOp, EngineFact } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { callById, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
-import { callerLabel, describeCallEnd } from '../shared/text';
+import { callerLabel, callerOf, describeCallEnd } from '../shared/text';
 import { recentCallFor, type RecentCall } from '../shared/recent-calls';
 import { SerialQueue } from '../shared/serial-queue';
 import type { Ports } from './ports';
@@ -58,7 +58,7 @@ export class CallHandler {
         void this.ports.notifier
           .show(callNotificationId(call.id), {
             title: fact.waiting ? 'Call waiting' : 'Incoming call',
-            message: callerLabel(call.remoteName, call.remoteNumber),
+            message: callerLabel(callerOf(call).name, callerOf(call).number),
             buttons: fact.waiting ? ['Hold & answer', 'Decline'] : ['Answer', 'Decline'],
             requireInteraction: true,
             priority: 2,
@@ -75,12 +75,13 @@ export class CallHandler {
       case 'call-ended': {
         const ended = callById(this.store.get(), fact.callId);
         this.queues.delete(fact.callId);
-        const missed = fact.reason === 'missed' && ended !== null;
+        // A line test nobody answered is the test's result, not a missed call.
+        const missed = fact.reason === 'missed' && ended !== null && !ended.lineTest;
         this.store.update((s) => {
           if (!ended) return s;
           const next = { ...s, calls: s.calls.filter((c) => c.id !== fact.callId), lastCall: { ...ended, phase: 'ended' as const, endReason: fact.reason } };
           if (!missed) return next;
-          const recent = [callerLabel(ended.remoteName, ended.remoteNumber), ...s.missed.recent].slice(0, MISSED_RECENT);
+          const recent = [callerLabel(callerOf(ended).name, callerOf(ended).number), ...s.missed.recent].slice(0, MISSED_RECENT);
           return { ...next, missed: { count: s.missed.count + 1, recent } };
         });
         void this.ports.notifier.clear(callNotificationId(fact.callId));

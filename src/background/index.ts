@@ -19,7 +19,10 @@ import { PhoneSupervisor, SESSION_NOTICE, SESSION_WARNING_NOTICE } from './phone
 import { CallHandler } from './call-handler';
 import { SessionController } from './session-controller';
 import { RoutingController } from './routing-controller';
-import { requestRouting } from './routing-client';
+import { routingOver } from './routing-client';
+import { callProvider } from './provider-client';
+import { VoicemailController } from './voicemail-controller';
+import { LineTestController } from './line-test-controller';
 import { createRouter } from './router';
 import { restoreSnapshot } from './restore';
 import { ConnectionNotices, CONNECTION_NOTICE } from './connection-notices';
@@ -68,6 +71,8 @@ store.onChange((next, prev) => {
   if (callEntry) callLog.add(callEntry);
   // Signing out forgets the recent calls (an expired session is not a sign-out).
   if (prev.login === 'signed-in' && next.login === 'signed-out' && next.registration !== 'session-expired') recentCalls.clear();
+  // Signed in: the voicemail list as it stands (not news, so no notification).
+  if (prev.login !== 'signed-in' && next.login === 'signed-in') void ready.then(() => voicemail.refresh()).catch(() => undefined);
   void notices.check();
 });
 
@@ -87,8 +92,11 @@ const ready = (async () => {
   await phone.reconcile('worker-start');
 })().catch((err: unknown) => log.error('start-up failed', err));
 
-const routing = new RoutingController(ports, store, requestRouting, (why) => phone.expireSession(why));
-const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, recentCalls, routing, ready });
+const expire = (why: string) => phone.expireSession(why);
+const routing = new RoutingController(ports, store, routingOver(callProvider), expire);
+const voicemail = new VoicemailController(ports, store, callProvider, expire);
+const lineTest = new LineTestController(ports, store, callProvider, expire);
+const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, recentCalls, routing, voicemail, lineTest, ready });
 serve('background', router);
 servePrivately(router);
 
@@ -108,7 +116,7 @@ onAlarm((name) => {
     await phone.watchdog();
     await notices.check();
     // A change made on the website shows up within a minute, popup open or not.
-    if (store.get().login === 'signed-in') await routing.refresh().catch(() => undefined);
+    if (store.get().login === 'signed-in') await Promise.all([routing.refresh(), voicemail.refresh()]).catch(() => undefined);
   });
 });
 onCommand((command) => {

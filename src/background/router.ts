@@ -9,6 +9,8 @@ import type { BackgroundApi, BackgroundMessage, Message } from '../shared/protoc
 import type { CallHandler } from './call-handler';
 import type { PhoneSupervisor } from './phone-supervisor';
 import type { RoutingController } from './routing-controller';
+import type { VoicemailController } from './voicemail-controller';
+import type { LineTestController } from './line-test-controller';
 import type { Ports } from './ports';
 import type { SessionController } from './session-controller';
 import type { SnapshotStore } from './snapshot-store';
@@ -34,12 +36,14 @@ export interface RouterDeps {
   callLog: Timeline;
   recentCalls: BoundedLog<'recentCalls', RecentCall>;
   routing: RoutingController;
+  voicemail: VoicemailController;
+  lineTest: LineTestController;
   /** Gate every request on the worker having restored its state. */
   ready: Promise<void>;
 }
 
 export function createRouter(deps: RouterDeps) {
-  const { store, phone, calls, session, ports, timeline, callLog, recentCalls, routing } = deps;
+  const { store, phone, calls, session, ports, timeline, callLog, recentCalls, routing, voicemail, lineTest } = deps;
   const handlers: Handlers = {
     'get-snapshot': async () => {
       // A page is about to show the state: make sure "Ready" is still true.
@@ -65,6 +69,12 @@ export function createRouter(deps: RouterDeps) {
     },
     'refresh-routing': () => routing.refresh(),
     'save-routing': (m) => routing.save(m.routing),
+    'refresh-voicemail': () => voicemail.refresh(),
+    'voicemail-audio': (m) => voicemail.audio(m.id),
+    'voicemail-heard': (m) => voicemail.markHeard(m.id),
+    'greeting-audio': () => voicemail.greetingAudio(),
+    'set-greeting': (m) => voicemail.setGreeting(m.recording),
+    'start-line-test': () => lineTest.start(),
     'missed-seen': () => {
       calls.missedSeen();
       return ok;

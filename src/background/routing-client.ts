@@ -1,32 +1,17 @@
 /**
- * The HTTP side of the routing API: GET and PUT with the bearer token. The
+ * The routing API over the provider client: GET, or PUT with a change. The
  * decisions (validation, error mapping) are pure, in shared/routing-contract.
  */
 import { routingOutcome, type RoutingDraft, type RoutingOutcome } from '../shared/routing-contract';
+import type { ProviderCall } from './provider-client';
 
-const TIMEOUT_MS = 10_000;
+export type RoutingRequest = (server: string, token: string, change: RoutingDraft | null) => Promise<RoutingOutcome>;
 
-export async function requestRouting(server: string, token: string, change: RoutingDraft | null): Promise<RoutingOutcome> {
-  let response: Response;
-  try {
-    response = await fetch(`${server}/v1/softphone/routing`, {
-      method: change ? 'PUT' : 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(change ? { 'content-type': 'application/json' } : {}) },
-      body: change ? JSON.stringify(change) : undefined,
-      credentials: 'omit',
-      cache: 'no-store',
-      redirect: 'manual', // The token, like the password, never follows a redirect.
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    return { ok: false, error: 'server_unreachable' };
-  }
-  if (response.type === 'opaqueredirect') return { ok: false, error: 'login_redirected' };
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // An empty or non-JSON body: the status decides.
-  }
-  return routingOutcome(response.status, body);
-}
+export const routingOver =
+  (call: ProviderCall): RoutingRequest =>
+  async (server, token, change) => {
+    const answer = await call(server, token, '/v1/softphone/routing', change ? { method: 'PUT', json: change } : {});
+    if (answer.redirected) return { ok: false, error: 'login_redirected' };
+    if (answer.status === 0) return { ok: false, error: 'server_unreachable' };
+    return routingOutcome(answer.status, answer.body);
+  };

@@ -10,11 +10,11 @@ import { fail, ok } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { checkRouting, toE164, type RoutingDraft, type RoutingOutcome } from '../shared/routing-contract';
 import type { Ports } from './ports';
+import type { RoutingRequest } from './routing-client';
 import type { SnapshotStore } from './snapshot-store';
 
 const log = createLogger('routing');
 
-export type RoutingRequest = (server: string, token: string, change: RoutingDraft | null) => Promise<RoutingOutcome>;
 
 export class RoutingController {
   constructor(
@@ -51,7 +51,8 @@ export class RoutingController {
     if (outcome.ok) {
       const session = await this.ports.local.get('session');
       if (session) await this.ports.local.set({ session: { ...session, routing: outcome.routing } });
-      this.store.update((s) => ({ ...s, routing: outcome.routing, routingEditable: true }));
+      const greeting = outcome.greeting;
+      this.store.update((s) => ({ ...s, routing: outcome.routing, routingEditable: true, voicemail: greeting ? { ...s.voicemail, greeting } : s.voicemail }));
       return ok;
     }
     if (outcome.error === 'session_expired') {

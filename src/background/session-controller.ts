@@ -101,6 +101,8 @@ export class SessionController {
         softphoneEnabled: false,
         loginError: null,
         sessionExpiresAt: null,
+        voicemail: { supported: false, messages: [], greeting: null },
+        lineTest: null,
       }));
       // Unregisters and stops the UA; closing the document then frees the memory.
       await this.phone.reconcile('logout');

@@ -12,6 +12,7 @@ import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
 import { endReasonFor, isAnsweredElsewhere, newCall, reduceCall, type CallChange, type CallEndReason, type CallView } from '../shared/call-state';
 import { qualityIssues, type QualitySample } from '../shared/call-quality';
 import { sanitizeDisplayName, sanitizeNumber } from '../shared/caller-id';
+import { isLineTestId } from '../shared/line-test';
 import type { CallStats, DtmfTransport } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
@@ -60,6 +61,8 @@ export class IncomingCall {
       remoteName: sanitizeDisplayName(request.from.display_name),
       remoteNumber: sanitizeNumber(request.from.uri.user),
       startedAt: env.now(),
+      // The provider's line test names itself; the header is as untrusted as the rest (a well-formed id only).
+      lineTest: isLineTestId(request.getHeader('X-Line-Test')),
     });
     this.speaker = env.createSpeaker();
     this.speaker.autoplay = true;

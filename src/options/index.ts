@@ -9,6 +9,8 @@ import { describeError, describeRegistration } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 import { commandShortcuts } from '../platform/lifecycle';
 import type { DtmfTransport } from '../shared/engine-types';
+import { renderLineTest } from './line-test';
+import { renderGreeting } from './greeting';
 
 const table = document.getElementById('diagnostics') as HTMLTableSectionElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
@@ -207,6 +209,12 @@ routingForm.addEventListener('submit', (e) => {
       saveRouting.disabled = false;
     });
 });
-onSnapshot(renderRouting);
-void requestBackground('get-snapshot', {}).then(renderRouting);
+function renderSections(s: Snapshot): void {
+  renderRouting(s);
+  renderLineTest(s);
+  renderGreeting(s);
+}
+onSnapshot(renderSections);
+void requestBackground('get-snapshot', {}).then(renderSections);
 void requestBackground('refresh-routing', {}).catch(() => undefined);
+void requestBackground('refresh-voicemail', {}).catch(() => undefined);

@@ -97,7 +97,9 @@ export type Handler<T extends Target> = (msg: Message<T>, sender: SenderInfo) =>
  * for their own listeners (returning undefined means "not mine").
  */
 export function serve<T extends Target>(target: T, handler: Handler<T>): void {
-  browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+  // `true` keeps `sendResponse` open for the asynchronous answer (Chrome does not
+  // take a returned promise); anything else means "not mine": another listener answers.
+  const listener = (raw: unknown, sender: Runtime.MessageSender, sendResponse: (answer: unknown) => void): true | undefined => {
     if (typeof raw !== 'object' || raw === null || (raw as { target?: unknown }).target !== target) return undefined;
     const info: SenderInfo = { ...senderInfo(sender), channel: 'message' };
     if (info.page === null) {
@@ -106,15 +108,19 @@ export function serve<T extends Target>(target: T, handler: Handler<T>): void {
     }
     if (!isMessageFor(target, raw)) {
       log.warn('dropped a malformed message', (raw as { type?: unknown }).type);
-      return Promise.resolve({ ok: false, error: 'bad_request' });
+      sendResponse({ ok: false, error: 'bad_request' });
+      return undefined;
     }
     // A handler that throws answers with a typed error, never with a raw
     // exception (the sender would see "undefined" or a string it cannot act on).
-    return Promise.resolve()
+    void Promise.resolve()
       .then(() => handler(raw, info))
       .catch((err: unknown) => {
         log.error('handler failed', raw.type, err);
         return { ok: false, error: 'internal', detail: err instanceof Error ? err.name : 'error' };
-      });
-  });
+      })
+      .then(sendResponse);
+    return true;
+  };
+  browser.runtime.onMessage.addListener(listener as unknown as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
 }

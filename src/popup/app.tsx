@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useStore } from 'zustand';
 import { hasAnyCall } from '../shared/snapshot';
 import { commandShortcuts } from '../platform/lifecycle';
-import { callKey, type PopupStore } from './store';
+import { callKey, usePopupState, type PopupStore } from './store';
 import { popupView } from './view-model';
 import { SignInForm } from './sign-in-form';
 import { CallPanel } from './call-panel';
 import { RenewSession } from './renew-session';
 import { RecentCalls } from './recent-calls';
+import { VoicemailList } from './voicemail-list';
+import { LineTestResult } from './line-test';
 
 declare const __DEFAULT_SERVER__: string;
 
@@ -40,7 +41,7 @@ function useNow(running: boolean): number {
 }
 
 export function App({ store }: { store: PopupStore }) {
-  const state = useStore(store);
+  const state = usePopupState(store);
   const shortcuts = useShortcuts();
   const now = useNow(state.snapshot?.outage != null || (state.snapshot?.retry?.at ?? 0) > Date.now());
   // The first frame with the worker's state on screen (npm run bench:popup reads this mark).
@@ -109,8 +110,14 @@ export function App({ store }: { store: PopupStore }) {
               {view.routing.warning}
             </p>
           )}
+          {view.lineTest.offered && (
+            <button class="secondary" onClick={() => void state.startLineTest()} disabled={view.lineTest.running || state.pending['line-test']}>
+              Test my line
+            </button>
+          )}
         </section>
       )}
+      {view.lineTest.diagnosis && <LineTestResult diagnosis={view.lineTest.diagnosis} busy={state.pending.toggle === true || state.pending.fix === true} onFix={(fix) => void state.fixLine(fix)} />}
 
       {view.renew && <RenewSession offer={view.renew} busy={state.pending.login === true} onRenew={state.login} />}
 
@@ -130,6 +137,7 @@ export function App({ store }: { store: PopupStore }) {
         </p>
       )}
       {view.calls.length === 0 && view.lastCall && <p class="last-call">{view.lastCall}</p>}
+      {view.voicemail && <VoicemailList messages={view.voicemail} />}
       <RecentCalls version={state.snapshot.lastCall?.id ?? ''} />
       <p class="shortcuts" aria-label="Keyboard shortcuts">
         {SHORTCUT_LABELS.map(([name, label]) => `${label}: ${shortcuts[name] || 'not set'}`).join(' · ')}

@@ -9,7 +9,7 @@ import { formatDuration } from './view-model';
 
 const SHOWN = 20;
 
-function when(at: number, now: number): string {
+export function when(at: number, now: number): string {
   const d = new Date(at);
   const sameDay = new Date(now).toDateString() === d.toDateString();
   const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

@@ -3,15 +3,17 @@
  * the popup knows (intents in flight, the last error of each). It owns no
  * truth: intents go up, snapshots come down.
  */
+import { useEffect, useState } from 'preact/hooks';
 import { createStore } from 'zustand/vanilla';
 import type { CallOp } from '../shared/engine-types';
 import type { ErrorCode } from '../shared/errors';
+import type { LineFix } from '../shared/line-test';
 import type { Snapshot } from '../shared/snapshot';
 import { describeError } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 
 /** An intent's key: one per kind for the account and the phone, one per call for call controls. */
-export type IntentKey = 'login' | 'logout' | 'toggle' | 'fix' | `call:${string}`;
+export type IntentKey = 'login' | 'logout' | 'toggle' | 'fix' | 'line-test' | `call:${string}`;
 
 export interface PopupState {
   snapshot: Snapshot | null;
@@ -27,6 +29,9 @@ export interface PopupActions {
   setSoftphone(enabled: boolean): Promise<void>;
   callOp(callId: string, op: CallOp): Promise<boolean>;
   fixConnection(): Promise<void>;
+  startLineTest(): Promise<void>;
+  /** The fix a line test found: the same intents as the popup's own buttons. */
+  fixLine(fix: LineFix): Promise<void>;
 }
 
 type Outcome = { ok: true } | { ok: false; error: ErrorCode; retryAfterSeconds?: number };
@@ -66,12 +71,19 @@ export function createPopupStore() {
       // them), and Hang up never waits for a pending hold.
       callOp: (callId, op) => run(callKey(callId), () => requestBackground('call-op', { callId, op }), op.kind !== 'dtmf' && op.kind !== 'hangup'),
       fixConnection: async () => void (await run('fix', () => requestBackground('fix-connection', {}))),
+      startLineTest: async () => void (await run('line-test', () => requestBackground('start-line-test', {}))),
+      fixLine: async (fix) => {
+        if (fix === 'switch-on') return get().setSoftphone(true);
+        if (fix === 'allow-mic' || fix === 'reconnect') return get().fixConnection();
+        // 'sign-in': the popup already shows the sign-in form when the session expired.
+      },
     };
   });
 
   // Opening the popup is seeing the missed calls, and a moment to re-read the routing.
   void requestBackground('missed-seen', {}).catch(() => undefined);
   void requestBackground('refresh-routing', {}).catch(() => undefined);
+  void requestBackground('refresh-voicemail', {}).catch(() => undefined);
   // Listen first, then ask: a push that lands between the two is not lost.
   onSnapshot((snapshot) => {
     // An error about switching on or reconnecting is over once calls ring here.
@@ -86,3 +98,17 @@ export function createPopupStore() {
 }
 
 export type PopupStore = ReturnType<typeof createPopupStore>;
+
+/**
+ * The store's state in a component. zustand's own hook imports React's
+ * useSyncExternalStore, which pulls in all of preact/compat (8.5 KB, a tenth
+ * of the popup's open time); a subscription in an effect does the same here.
+ */
+export function usePopupState(store: PopupStore): PopupState & PopupActions {
+  const [state, setState] = useState(store.getState());
+  useEffect(() => {
+    setState(store.getState()); // A change between the first render and the subscription is not lost.
+    return store.subscribe(setState);
+  }, [store]);
+  return state;
+}

@@ -4,7 +4,9 @@
  */
 import { hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
 import { DEFAULT_TUNING } from '../shared/tuning';
-import { callerLabel, describeCallEnd, describeCallNotice, describeCallStatus, describeError, describeQuality, whereCallsGo } from '../shared/text';
+import { diagnose, type Diagnosis } from '../shared/line-test';
+import type { VoicemailMessage } from '../shared/voicemail';
+import { callerLabel, callerOf, describeCallEnd, describeCallNotice, describeCallStatus, describeError, describeQuality, whereCallsGo } from '../shared/text';
 import { formatAge, reachability, type Tone } from '../shared/reachability';
 
 export type { Tone };
@@ -72,6 +74,10 @@ export interface PopupView {
   routing: { lines: string[]; warning: string | null } | null;
   /** Shown ahead of expiry: re-enter the password to stay signed in. */
   renew: { endsAt: number; server: string; username: string } | null;
+  /** Voicemail messages, newest first; null when the provider has no voicemail API. */
+  voicemail: VoicemailMessage[] | null;
+  /** "Test my line": offered when the provider API is there; the last test's diagnosis. */
+  lineTest: { offered: boolean; running: boolean; diagnosis: Diagnosis | null };
 }
 
 /**
@@ -118,8 +124,10 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     softphone: { checked: s.softphoneEnabled, disabled: s.login !== 'signed-in' },
     calls,
     routing: routingSummary(s),
+    voicemail: s.voicemail.supported ? s.voicemail.messages : null,
+    lineTest: lineTestView(s),
     renew: renewOffer(s, now),
-    lastCall: s.lastCall?.endReason ? `${callerLabel(s.lastCall.remoteName, s.lastCall.remoteNumber)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
+    lastCall: s.lastCall?.endReason ? `${callerLabel(callerOf(s.lastCall).name, callerOf(s.lastCall).number)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
   };
 }
 
@@ -144,9 +152,8 @@ function ringingPanel(call: CallView, waiting: boolean): RingingPanel {
     id: call.id,
     region: waiting ? 'Call waiting' : 'Incoming call',
     answerLabel: waiting ? 'Hold & answer' : 'Answer',
-    caller: callerLabel(call.remoteName, call.remoteNumber),
-    name: call.remoteName,
-    number: call.remoteNumber,
+    caller: callerLabel(callerOf(call).name, callerOf(call).number),
+    ...callerOf(call),
   };
 }
 
@@ -155,9 +162,8 @@ function inCallPanel(call: CallView, region: InCallPanel['region']): InCallPanel
     kind: 'in-call',
     id: call.id,
     region,
-    caller: callerLabel(call.remoteName, call.remoteNumber),
-    name: call.remoteName,
-    number: call.remoteNumber,
+    caller: callerLabel(callerOf(call).name, callerOf(call).number),
+    ...callerOf(call),
     status: describeCallStatus(call),
     answeredAt: call.answeredAt,
     controls: call.phase === 'active' && call.transfer === null,
@@ -179,6 +185,16 @@ export function callPanels(s: Pick<Snapshot, 'calls'>): CallPanel[] {
   if (current) panels.push(inCallPanel(current, 'Call in progress'));
   for (const other of live) if (other !== current) panels.push(inCallPanel(other, 'Call on hold'));
   return panels;
+}
+
+/** The line test's button and diagnosis (the forwarding phone named as the routing names it). */
+export function lineTestView(s: Snapshot): PopupView['lineTest'] {
+  const forwarding = s.routing?.forwardingEnabled ? s.routing.forwardingNumber : null;
+  return {
+    offered: s.routingEditable,
+    running: s.lineTest?.phase === 'running',
+    diagnosis: s.lineTest ? diagnose(s.lineTest, forwarding) : null,
+  };
 }
 
 /** The routing at a glance, from the provider's last answer. */

@@ -58,10 +58,13 @@ export interface CallView {
   transfer: TransferState;
   notice: CallNotice | null;
   quality: QualityIssue[];
+  /** The provider's "Test my line" call (its X-Line-Test header): shown as such, never a missed call. */
+  lineTest: boolean;
 }
 
-export function newCall(fields: Pick<CallView, 'id' | 'remoteName' | 'remoteNumber' | 'startedAt'>): CallView {
+export function newCall(fields: Pick<CallView, 'id' | 'remoteName' | 'remoteNumber' | 'startedAt'> & { lineTest?: boolean }): CallView {
   return {
+    lineTest: false,
     ...fields,
     phase: 'ringing',
     answeredAt: null,

@@ -20,6 +20,11 @@ export const ERROR_CODES = [
   'forwarding_is_vphone_number',
   'forwarding_needs_number',
   'routing_unsupported', // the provider has no routing API: shown read-only
+  'not_found', // a voicemail message that is gone
+  'greeting_too_large',
+  'greeting_unsupported',
+  'line_test_running',
+  'line_test_unavailable',
   // microphone
   'mic_not_granted',
   'mic_denied',

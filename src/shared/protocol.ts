@@ -8,13 +8,16 @@
  * its boundary before acting.
  */
 import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, type CallStats, type EngineFact, type EngineSettings, type EngineState } from './engine-types';
-import type { Result } from './errors';
+import type { ErrorCode, Result } from './errors';
 import type { RecentCall } from './recent-calls';
+import { isMessageId } from './voicemail';
 import type { RoutingDraft } from './routing-contract';
 import type { Snapshot } from './snapshot';
 import type { TimelineEntry } from './timeline-types';
 
 export type Target = 'background' | 'offscreen' | 'ui';
+
+export type AudioResult = { ok: true; contentType: string; data: string } | { ok: false; error: ErrorCode };
 
 /** Requests the service worker answers (from pages, notifications and the engine). */
 export interface BackgroundApi {
@@ -43,6 +46,17 @@ export interface BackgroundApi {
   'refresh-routing': { req: Record<string, never>; res: Result };
   /** Change the routing; a refusal names the field it belongs to. */
   'save-routing': { req: { routing: RoutingDraft }; res: Result & { field?: 'forwardingNumber' } };
+  /** Re-read the voicemail list (a page opened). */
+  'refresh-voicemail': { req: Record<string, never>; res: Result };
+  /** One message's audio, as base64 (the token stays in the worker). */
+  'voicemail-audio': { req: { id: string }; res: AudioResult };
+  'voicemail-heard': { req: { id: string }; res: Result };
+  /** The greeting callers hear now. */
+  'greeting-audio': { req: Record<string, never>; res: AudioResult };
+  /** A recorded greeting (base64), or null: back to the default. */
+  'set-greeting': { req: { recording: { contentType: string; data: string } | null }; res: Result };
+  /** "Test my line": the result comes in the snapshot's `lineTest`. */
+  'start-line-test': { req: Record<string, never>; res: Result };
   /** The engine asks for the SIP credential (never pushed: a push would reach every page). */
   'get-sip-credential': { req: Record<string, never>; res: { authorizationUser: string; password: string } | null };
   /** The agent's recent calls, oldest first (the popup shows the newest first). */
@@ -159,6 +173,15 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
     bool(m.routing.voicemailEnabled),
   'get-sip-credential': none,
   'get-engine-state': none,
+  'refresh-voicemail': none,
+  'voicemail-audio': (m) => isMessageId(m.id),
+  'voicemail-heard': (m) => isMessageId(m.id),
+  'greeting-audio': none,
+  // A greeting is at most 2 MB (base64: 4/3 of that); the worker checks the decoded size again.
+  'set-greeting': (m) =>
+    m.recording === null ||
+    (isObject(m.recording) && typeof m.recording.contentType === 'string' && /^audio\/[a-z0-9.+-]+(;[ a-z0-9=.,-]*)?$/i.test(m.recording.contentType) && typeof m.recording.data === 'string' && m.recording.data.length <= 2_800_000),
+  'start-line-test': none,
   // Shallow here; the worker's router checks every field (src/shared/schemas.ts),
   // so that valibot is bundled only where facts arrive.
   'engine-fact': (m) => isObject(m.fact) && str(m.fact.kind) && typeof m.fact.at === 'number',

@@ -2,6 +2,7 @@
  * Recent calls, as the agent sees them: who, when, how long, and one word for
  * what happened. Pure: the worker records one entry per finished call.
  */
+import { callerOf } from './text';
 import type { CallEndReason, CallView } from './call-state';
 
 export type RecentOutcome = 'Missed' | 'Answered' | 'Declined' | 'Answered elsewhere';
@@ -39,8 +40,7 @@ export function outcomeFor(reason: CallEndReason, answered: boolean): RecentOutc
 export function recentCallFor(call: CallView, reason: CallEndReason, endedAt: number): RecentCall {
   return {
     id: call.id,
-    name: call.remoteName,
-    number: call.remoteNumber,
+    ...callerOf(call),
     at: call.startedAt,
     durationMs: call.answeredAt === null ? null : Math.max(0, endedAt - call.answeredAt),
     outcome: outcomeFor(reason, call.answeredAt !== null),

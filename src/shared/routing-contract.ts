@@ -56,12 +56,15 @@ export function parseRouting(body: unknown): RoutingSummary | null {
   return { forwardingNumber, forwardingEnabled, voicemailEnabled, ringTimeoutSeconds };
 }
 
-export type RoutingOutcome = { ok: true; routing: RoutingSummary } | { ok: false; error: ErrorCode; field?: 'forwardingNumber' };
+export type RoutingOutcome = { ok: true; routing: RoutingSummary; greeting?: 'default' | 'custom' } | { ok: false; error: ErrorCode; field?: 'forwardingNumber' };
 
 export function routingOutcome(status: number, body: unknown): RoutingOutcome {
   if (status === 200) {
     const routing = parseRouting(body);
-    return routing ? { ok: true, routing } : { ok: false, error: 'bad_response' };
+    if (!routing) return { ok: false, error: 'bad_response' };
+    // Which greeting callers hear rides along (a provider without voicemail API leaves it out).
+    const greeting = isObj(body) && (body.greeting === 'default' || body.greeting === 'custom') ? body.greeting : undefined;
+    return greeting ? { ok: true, routing, greeting } : { ok: true, routing };
   }
   if (status === 401) return { ok: false, error: 'session_expired' };
   if (status === 404) return { ok: false, error: 'routing_unsupported' };

@@ -58,6 +58,7 @@ export const isCallView: Check = shape({
   transfer: nullable(shape({ target: str(256), status: oneOf(['trying']) })),
   notice: nullable(oneOf(['hold-refused', 'resume-refused', 'hold-busy', 'transfer-refused', 'dtmf-failed'])),
   quality: list(oneOf(['latency', 'jitter', 'loss']), 3),
+  lineTest: bool,
 });
 
 const FACTS: Record<string, Record<string, Check>> = {

@@ -1,6 +1,8 @@
 import { isLive, type CallView } from './call-state';
 import type { ErrorCode } from './errors';
 import type { RegistrationState } from './registration-state';
+import type { LineTestView } from './line-test';
+import { newMessageCount, type VoicemailMessage } from './voicemail';
 
 /** Who the extension is signed in to (rule R8: always shown). */
 export interface AccountSummary {
@@ -48,6 +50,14 @@ export interface Snapshot {
   calls: CallView[];
   /** Missed calls the agent has not seen yet (the popup opening clears them): how many, and the latest callers. */
   missed: { count: number; recent: string[] };
+  /**
+   * Voicemail from the provider (R7): `supported` false when it has no
+   * voicemail API (the list is hidden); the newest messages; which greeting
+   * callers hear (null: not known yet).
+   */
+  voicemail: { supported: boolean; messages: VoicemailMessage[]; greeting: 'default' | 'custom' | null };
+  /** The last "Test my line" (kept until the next one or sign-out). */
+  lineTest: LineTestView | null;
   /** The last finished call, kept briefly so the popup can say what happened. */
   lastCall: CallView | null;
   sessionExpiresAt: string | null;
@@ -92,6 +102,8 @@ export function initialSnapshot(now: number): Snapshot {
     calls: [],
     lastCall: null,
     missed: { count: 0, recent: [] },
+    voicemail: { supported: false, messages: [], greeting: null },
+    lineTest: null,
     sessionExpiresAt: null,
     outage: null,
     reachTimes: { graceMs: 5000, escalateMs: 20_000 },
@@ -100,6 +112,11 @@ export function initialSnapshot(now: number): Snapshot {
 
 // --- selectors: the badge, the update gate, session expiry and the view model
 // read calls through these, never the field directly.
+
+/** Voicemail messages not heard yet (the badge, the popup and the notification count these). */
+export function newVoicemails(s: Pick<Snapshot, 'voicemail'>): number {
+  return newMessageCount(s.voicemail.messages);
+}
 
 /** The call that rings (the newest, when two do). */
 export function ringingCall(s: Pick<Snapshot, 'calls'>): CallView | null {

@@ -22,6 +22,11 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   forwarding_is_vphone_number: 'That is your vPhone number itself: calls would loop. Enter another phone.',
   forwarding_needs_number: 'Enter a number to forward calls to, or switch forwarding off.',
   routing_unsupported: 'Your provider does not let the extension change routing.',
+  not_found: 'That message is no longer there.',
+  greeting_too_large: 'The greeting is too long: keep it under a minute.',
+  greeting_unsupported: 'The provider cannot play this recording format.',
+  line_test_running: 'A line test is already running. Wait for its result.',
+  line_test_unavailable: 'Your provider cannot run a line test right now. Try again later.',
   mic_not_granted: 'Microphone access is needed to take calls.',
   mic_denied: 'Microphone access is blocked for this extension.',
   mic_unavailable: 'No microphone was found.',
@@ -88,6 +93,14 @@ export function whereCallsGo(routing: RoutingSummary | null): string {
 }
 
 /** A caller line for notifications and the popup: "Name (number)", or the number alone. */
+/** The provider's "Test my line" call is shown as such, whatever its caller data says. */
+export const LINE_TEST_CALLER = 'Line test';
+
+/** Who a call is from, as shown (a line test by its name alone). */
+export function callerOf(call: Pick<CallView, 'remoteName' | 'remoteNumber' | 'lineTest'>): { name: string; number: string } {
+  return call.lineTest ? { name: LINE_TEST_CALLER, number: '' } : { name: call.remoteName, number: call.remoteNumber };
+}
+
 export function callerLabel(name: string, number: string): string {
   const n = name.trim();
   if (n === '' || n === number) return number || 'Unknown caller';

@@ -3,6 +3,9 @@ import { CallHandler } from '../../src/background/call-handler';
 import { PhoneSupervisor } from '../../src/background/phone-supervisor';
 import { SessionController } from '../../src/background/session-controller';
 import { RoutingController } from '../../src/background/routing-controller';
+import { VoicemailController } from '../../src/background/voicemail-controller';
+import { LineTestController } from '../../src/background/line-test-controller';
+import type { ProviderAnswer, ProviderCall, ProviderRequest } from '../../src/background/provider-client';
 import type { RoutingDraft, RoutingOutcome } from '../../src/shared/routing-contract';
 import type { RoutingSummary } from '../../src/shared/snapshot';
 import { SnapshotStore } from '../../src/background/snapshot-store';
@@ -30,10 +33,31 @@ export function fakeWorker(login: (s: string, u: string, p: string) => Promise<L
     },
     (why) => phone.expireSession(why),
   );
+  /**
+   * The rest of the provider API (voicemail, line test), in memory: `api.answer`
+   * decides each answer from the method and path; every request is recorded.
+   */
+  const api = {
+    requests: [] as Array<{ path: string; request: ProviderRequest }>,
+    answer: (_method: string, _path: string, _request: ProviderRequest): Partial<ProviderAnswer> => ({ status: 404 }),
+  };
+  const callApi: ProviderCall = async (_server, _token, path, request = {}) => {
+    api.requests.push({ path, request });
+    return { status: 0, body: null, bytes: null, contentType: '', redirected: false, ...api.answer(request.method ?? 'GET', path, request) };
+  };
+  const expire = (why: string) => phone.expireSession(why);
+  const voicemail = new VoicemailController(f.ports, store, callApi, expire);
+  /** Polls wait for `lineTestTick()` instead of a timer. */
+  const ticks: Array<() => void> = [];
+  const lineTest = new LineTestController(f.ports, store, callApi, expire, () => new Promise<void>((r) => ticks.push(r)));
+  const lineTestTick = async () => {
+    ticks.splice(0).forEach((r) => r());
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
   /** What the router does with an engine fact. */
   const onFact = (x: ReturnType<typeof fact>) => {
     phone.onRegistrationFact(x);
     calls.onCallFact(x);
   };
-  return { ...f, store, phone, calls, auth, onFact, routing, provider };
+  return { ...f, store, phone, calls, auth, onFact, routing, provider, api, voicemail, lineTest, lineTestTick };
 }

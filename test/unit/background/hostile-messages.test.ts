@@ -14,7 +14,7 @@ import { fakeWorker } from '../../fakes/worker';
 
 function routed() {
   const w = fakeWorker();
-  const route = createRouter({ ports: w.ports, store: w.store, phone: w.phone, calls: w.calls, session: w.auth, timeline: new Timeline(w.local), callLog: new Timeline(w.local, 'callLog'), recentCalls: new BoundedLog<'recentCalls', RecentCall>(w.local, 'recentCalls', 200), routing: w.routing, ready: Promise.resolve() });
+  const route = createRouter({ ports: w.ports, store: w.store, phone: w.phone, calls: w.calls, session: w.auth, timeline: new Timeline(w.local), callLog: new Timeline(w.local, 'callLog'), recentCalls: new BoundedLog<'recentCalls', RecentCall>(w.local, 'recentCalls', 200), routing: w.routing, voicemail: w.voicemail, lineTest: w.lineTest, ready: Promise.resolve() });
   /** What `serve()` does: the guard first, then the handler. */
   const deliver = async (raw: unknown, page: string) => (isMessageFor('background', raw) ? route(raw, { page }) : { ok: false, error: 'bad_request' });
   return { w, deliver };

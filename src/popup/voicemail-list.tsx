@@ -1,0 +1,77 @@
+/**
+ * Voicemail messages (R7) in the popup: who, when, how long, new or heard,
+ * and "Play". The audio comes from the worker as base64 (it holds the API
+ * token) and plays from a blob here; playing marks the message heard. Caller
+ * text is untrusted: rendered as isolated text.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatDuration, type VoicemailMessage } from '../shared/voicemail';
+import { fromBase64 } from '../shared/base64';
+import { describeError } from '../shared/text';
+import { requestBackground } from '../platform/ui-channel';
+import { when } from './recent-calls';
+
+export function VoicemailList({ messages }: { messages: VoicemailMessage[] }) {
+  const [playing, setPlaying] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const url = useRef<string | null>(null);
+  useEffect(() => () => void (url.current && URL.revokeObjectURL(url.current)), []);
+
+  const play = async (id: string) => {
+    setError(null);
+    setPlaying(id);
+    const answer = await requestBackground('voicemail-audio', { id }).catch(() => null);
+    const bytes = answer?.ok ? fromBase64(answer.data) : null;
+    if (!answer?.ok || !bytes || !audio.current) {
+      setPlaying(null);
+      return setError(describeError(answer && !answer.ok ? answer.error : 'server_unreachable'));
+    }
+    if (url.current) URL.revokeObjectURL(url.current);
+    url.current = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: answer.contentType }));
+    audio.current.src = url.current;
+    await audio.current.play().catch(() => undefined);
+    void requestBackground('voicemail-heard', { id }).catch(() => undefined);
+  };
+
+  const unheard = messages.filter((m) => !m.heard).length;
+  const now = Date.now();
+  return (
+    <section class="voicemail" aria-labelledby="voicemail-heading">
+      <h2 id="voicemail-heading">
+        Voicemail{unheard > 0 && <span class="count"> · {unheard} new</span>}
+      </h2>
+      {messages.length === 0 ? (
+        <p class="empty">No messages.</p>
+      ) : (
+        <ul aria-label="Voicemail">
+          {messages.slice(0, 20).map((m) => (
+            <li key={m.id} class={`message ${m.heard ? '' : 'new'}`}>
+              <span class="who">
+                <bdi>{m.fromName || m.from || 'Unknown caller'}</bdi>
+                {m.fromName && m.from && (
+                  <span class="number">
+                    {' '}
+                    <bdi>{m.from}</bdi>
+                  </span>
+                )}
+              </span>
+              <span class="meta">
+                {when(m.receivedAt, now)} · {formatDuration(m.durationSeconds)} · <span class="outcome">{m.heard ? 'Heard' : 'New'}</span>
+              </span>
+              <button class="secondary" aria-pressed={playing === m.id} onClick={() => void play(m.id)}>
+                Play
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <audio ref={audio} controls hidden={playing === null} onEnded={() => setPlaying(null)} aria-label="Voicemail player" />
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
