@@ -3,8 +3,11 @@
  * run: a plain JsSIP page with default behaviour (the lab console's `?agent=`
  * mode, registered as bob).
  *
- * Calls: INVITE sent → ringtone playing / notification shown (worker awake, and
- * worker stopped just before the call), and Answer clicked → caller confirmed.
+ * Calls: INVITE sent → ringtone playing (its audio clock running) /
+ * notification shown (by the phone engine itself; worker awake, and worker
+ * stopped just before the call) / the worker heard of the call (the trace of
+ * the hop the notification no longer waits for), and Answer clicked → caller
+ * confirmed. The baseline's ring is the plain JsSIP page's newRTCSession.
  * Timestamps are Date.now() in the pages and the extension, one machine clock.
  *
  * Recovery: how long from a fault until the SIP
@@ -92,6 +95,9 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     'INVITE → ringtone (worker awake)': { ext: [] as number[], base: [] as number[] },
     'INVITE → notification (worker awake)': { ext: [] as number[], base: [] as number[] },
     'INVITE → notification (worker stopped)': { ext: [] as number[], base: [] as number[] },
+    // The trace: when the worker heard of the call (its notification no longer waits for this).
+    'INVITE → worker knows (awake)': { ext: [] as number[], base: [] as number[] },
+    'INVITE → worker knows (stopped)': { ext: [] as number[], base: [] as number[] },
     'Answer → caller confirmed': { ext: [] as number[], base: [] as number[] },
   };
   const cdp = await browser.context.newCDPSession(popup);
@@ -103,6 +109,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     r['INVITE → engine sees the call'].ext.push((await timelineAfter(popup, 'incoming', ext.t0)) - ext.t0);
     r['INVITE → ringtone (worker awake)'].ext.push((await timelineAfter(popup, 'ringtone', ext.t0)) - ext.t0);
     r['INVITE → notification (worker awake)'].ext.push((await timelineAfter(popup, 'call-notified', ext.t0)) - ext.t0);
+    r['INVITE → worker knows (awake)'].ext.push((await timelineAfter(popup, 'worker-knows', ext.t0)) - ext.t0);
     await popup.getByRole('button', { name: 'Answer' }).waitFor();
     const t1 = await popup.evaluate(() => {
       const t = Date.now();
@@ -119,12 +126,13 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     const asleep = await place(consolePage, '+15550001001');
     await new Promise((res) => setTimeout(res, 1500));
     r['INVITE → notification (worker stopped)'].ext.push((await timelineAfter(popup, 'call-notified', asleep.t0)) - asleep.t0);
+    r['INVITE → worker knows (stopped)'].ext.push((await timelineAfter(popup, 'worker-knows', asleep.t0)) - asleep.t0);
     await callOver(consolePage, asleep.id);
 
     // The plain JsSIP page: INVITE → its `incoming` event, and its answer.
     const base = await place(consolePage, '+15550001002');
     const incoming = await until('baseline incoming', async () => (await events(baseline)).find((e) => e.type === 'incoming' && e.t >= base.t0));
-    for (const key of ['INVITE → engine sees the call', 'INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)'] as const) {
+    for (const key of ['INVITE → engine sees the call', 'INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)', 'INVITE → worker knows (awake)', 'INVITE → worker knows (stopped)'] as const) {
       r[key].base.push(incoming.t - base.t0);
     }
     const t2 = await baseline.evaluate(() => {

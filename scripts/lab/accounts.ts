@@ -22,7 +22,7 @@ export interface Account {
 
 /** A SIP user agent of the lab itself (the console's caller, cell phone, voicemail and colleague). */
 export interface LabPeer {
-  user: 'caller' | 'cell' | 'voicemail' | 'colleague' | 'deskphone';
+  user: 'caller' | 'cell' | 'voicemail' | 'colleague' | 'deskphone' | 'line-test';
   name: string;
   number: string | null;
 }
@@ -55,6 +55,8 @@ export const LAB_PEERS: readonly LabPeer[] = [
   { user: 'colleague', name: 'Colleague', number: '+15550100002' },
   // baresip over UDP (lab.startDeskphone()): the interop check with a real SIP phone.
   { user: 'deskphone', name: 'Desk Phone', number: '+15550100003' },
+  // Places the provider's line tests (POST /v1/softphone/line-test): sip:line-test@<domain>, "Line test".
+  { user: 'line-test', name: 'Line test', number: null },
 ];
 
 export function demoAccounts(ringTimeoutSeconds: number): Account[] {
@@ -112,6 +114,11 @@ export class AccountDirectory {
   /** Accounts and lab peers are the users the lab issues SIP credentials to. */
   sipDisplayName(user: string): string | undefined {
     return this.find(user)?.name ?? LAB_PEERS.find((peer) => peer.user === user)?.name;
+  }
+
+  /** The number the lab knows a SIP user by (an account's vPhone number, a peer's number). */
+  numberOf(user: string): string | undefined {
+    return this.find(user)?.vPhoneNumber ?? LAB_PEERS.find((peer) => peer.user === user)?.number ?? undefined;
   }
 
   updateRouting(user: string, patch: unknown): Routing | RoutingUpdateError {

@@ -11,13 +11,13 @@ export class BadRequestError extends Error {
 }
 
 /** Reads a JSON body; a missing, oversized or unparsable one is a BadRequestError. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BadRequestError('body too large');
+    if (size > maxBytes) throw new BadRequestError('body too large');
     chunks.push(buffer);
   }
   try {
@@ -25,6 +25,64 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new BadRequestError('body is not JSON');
   }
+}
+
+/** Bodies beyond this are not even drained: the connection is cut. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a raw body of at most `maxBytes`; null when it is larger. A larger
+ * body is still drained (up to 16 MB, then the socket is cut) so that the
+ * client, which may still be sending, gets to read our 413.
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > DRAIN_LIMIT_BYTES) {
+      req.destroy();
+      return null;
+    }
+    if (size <= maxBytes) chunks.push(buffer);
+  }
+  return size > maxBytes ? null : Buffer.concat(chunks);
+}
+
+export function sendBytes(res: ServerResponse, body: Buffer, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+/** One request to the login service, with its path's captured groups. */
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: string[];
+}
+
+export interface Route {
+  method: string;
+  path: RegExp;
+  handle(ctx: RequestContext): Promise<void> | void;
+}
+
+/**
+ * CORS preflight for a provider API path that takes the bearer token: only
+ * the extension's origin and the lab's own pages get an answer.
+ */
+export function apiPreflight(path: RegExp, methods: string, ownOrigins: readonly string[]): Route {
+  return {
+    method: 'OPTIONS',
+    path,
+    handle: ({ req, res }) => {
+      const cors = corsHeaders(req.headers.origin, ownOrigins);
+      if (cors) sendEmpty(res, 204, { ...preflightHeaders(cors, `${methods}, OPTIONS`), 'Access-Control-Allow-Headers': 'Content-Type, Authorization' });
+      else sendEmpty(res, 403);
+    },
+  };
 }
 
 export function sendJson(

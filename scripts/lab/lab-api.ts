@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { LAB_PEERS } from './accounts';
 import { sendJson } from './http-util';
-import { sipConfig, type ServiceState } from './service-state';
+import { CELL_MODES, sipConfig, type CellMode, type ServiceState } from './service-state';
 
 const MAX_LIFETIME_SECONDS = 30 * 24 * 3600;
 
@@ -15,6 +15,9 @@ export function listAccounts(state: ServiceState, res: ServerResponse): void {
     accounts: state.directory.list(),
     peers: LAB_PEERS,
     sessionLifetimeSeconds: state.sessionLifetimeSeconds,
+    // The console holds the phones: without it, line tests are refused (503).
+    consoleConnected: state.channel.isOpen,
+    cellMode: state.cellMode,
   });
 }
 
@@ -33,6 +36,17 @@ export function setSessionLifetime(state: ServiceState, body: unknown, res: Serv
   }
   state.sessionLifetimeSeconds = seconds;
   sendJson(res, 200, { sessionLifetimeSeconds: seconds });
+}
+
+/** PUT /lab/cell-mode {"mode"}: how the console's cell phone answers from its next call on. */
+export function setCellMode(state: ServiceState, body: unknown, res: ServerResponse): void {
+  const mode = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['mode'] : undefined;
+  if (typeof mode !== 'string' || !(CELL_MODES as readonly string[]).includes(mode)) {
+    sendJson(res, 400, { error: 'invalid_mode' });
+    return;
+  }
+  state.cellMode = mode as CellMode;
+  sendJson(res, 200, { mode });
 }
 
 /** Kamailio's routing query (see kamailio.cfg, route[VPHONE]). */

@@ -18,6 +18,8 @@ import { startLoginService, type LoginService } from './login-service';
 import { findBaresipInstall, findKamailioInstall, findRtpengine } from './prerequisites';
 import { Baresip } from './baresip';
 import type { ChildDaemon } from './child-daemon';
+import type { CellMode } from './console/api';
+import type { MessageJson } from './voicemail-store';
 import { startRtpengine } from './rtpengine';
 
 export interface LabOptions {
@@ -37,6 +39,28 @@ export interface LabOptions {
   quiet?: boolean;
 }
 
+/** A message to put in an account's voicemail without a call (POST /lab/accounts/:user/voicemail). */
+export interface VoicemailInput {
+  /** Stored as given (untrusted text, cut to 64 characters). */
+  from?: string;
+  /** A SIP user: stored as the number the lab knows it by (e.g. 'caller' → +15550100001). */
+  fromUser?: string;
+  fromName?: string;
+  /** 0..3600, rounded to whole seconds. */
+  durationSeconds: number;
+  /** Base64 audio; without it, a 440 Hz tone WAV as long as the message (at most 10 s). */
+  audio?: string;
+  /** audio/wav (default), audio/webm or audio/ogg. */
+  contentType?: string;
+  heard?: boolean;
+}
+
+/** What the lab holds for a message: the contract's fields plus its audio's type and size. */
+export interface LabVoicemailMessage extends MessageJson {
+  contentType: string;
+  bytes: number;
+}
+
 export interface Lab {
   loginUrl: string;
   wsUri: string;
@@ -48,6 +72,13 @@ export interface Lab {
   startDeskphone(): Promise<Baresip>;
   setRouting(user: string, patch: RoutingPatch): Promise<void>;
   setSessionLifetime(seconds: number): Promise<void>;
+  /** How the console's cell phone answers from its next call on (default 'ring'; see CellMode). */
+  setCellMode(mode: CellMode): Promise<void>;
+  /** Puts a message in `user`'s voicemail at once (no call); its contract JSON. */
+  addVoicemail(user: string, message: VoicemailInput): Promise<MessageJson>;
+  clearVoicemail(user: string): Promise<void>;
+  /** `user`'s messages, newest first. */
+  voicemailMessages(user: string): Promise<LabVoicemailMessage[]>;
   /** Contact URIs Kamailio's usrloc holds for `user`; [] when none. */
   locations(user: string): Promise<string[]>;
   /** Removes the user's bindings on the server while the WebSocket stays open. */
@@ -232,6 +263,23 @@ class RunningLab implements Lab {
     await this.labRequest('PUT', '/lab/session-lifetime', { seconds });
   }
 
+  async setCellMode(mode: CellMode): Promise<void> {
+    await this.labRequest('PUT', '/lab/cell-mode', { mode });
+  }
+
+  async addVoicemail(user: string, message: VoicemailInput): Promise<MessageJson> {
+    return (await this.labRequest('POST', `/lab/accounts/${encodeURIComponent(user)}/voicemail`, message)) as MessageJson;
+  }
+
+  async clearVoicemail(user: string): Promise<void> {
+    await this.labRequest('DELETE', `/lab/accounts/${encodeURIComponent(user)}/voicemail`);
+  }
+
+  async voicemailMessages(user: string): Promise<LabVoicemailMessage[]> {
+    const body = (await this.labRequest('GET', `/lab/accounts/${encodeURIComponent(user)}/voicemail`)) as { messages: LabVoicemailMessage[] };
+    return body.messages;
+  }
+
   locations(user: string): Promise<string[]> {
     return this.kamcmd.contacts(user);
   }
@@ -279,15 +327,15 @@ class RunningLab implements Lab {
     if (failure !== undefined) throw failure;
   }
 
-  /** Goes through HTTP so tests exercise the same validation (R6) as everyone else. */
-  private async labRequest(method: string, path: string, body: unknown): Promise<void> {
+  /** Goes through HTTP so tests exercise the same validation (R6) as everyone else; the JSON answer, if any. */
+  private async labRequest(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.loginUrl}${path}`, {
       method,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
     });
     if (!response.ok) {
       throw new Error(`${method} ${path} failed: ${response.status} ${await response.text()}`);
     }
+    return response.status === 204 ? null : ((await response.json()) as unknown);
   }
 }

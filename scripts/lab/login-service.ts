@@ -7,9 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccountDirectory, demoAccounts } from './accounts';
+import { ConsoleChannel } from './console-channel';
 import {
   BadRequestError,
   allowedExtensionOrigins,
+  type Route,
   corsHeaders,
   isLoopback,
   isLoopbackHost,
@@ -18,11 +20,14 @@ import {
   sendEmpty,
   sendJson,
 } from './http-util';
-import { issueCredentials, listAccounts, lookupRoute, setSessionLifetime, updateRouting } from './lab-api';
+import { issueCredentials, listAccounts, lookupRoute, setCellMode, setSessionLifetime, updateRouting } from './lab-api';
+import { LineTests } from './line-test';
+import { lineTestRoutes, voicemailRoutes } from './login-routes';
 import { handleLogin } from './login-api';
 import { createTokenStore, getRouting, putRouting } from './routing-api';
 import { LoginThrottle } from './login-throttle';
 import type { ServiceState } from './service-state';
+import { VoicemailStore } from './voicemail-store';
 
 export interface LoginServiceOptions {
   port: number;
@@ -43,19 +48,6 @@ export interface LoginService {
   close(): Promise<void>;
 }
 
-interface RequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  params: string[];
-}
-
-interface Route {
-  method: string;
-  path: RegExp;
-  handle(ctx: RequestContext): Promise<void> | void;
-}
-
 const HOST = '127.0.0.1';
 const CONSOLE_SOURCE_DIR = fileURLToPath(new URL('./console/', import.meta.url));
 
@@ -69,6 +61,10 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
     wsUri: options.wsUri,
     sessionLifetimeSeconds: options.sessionLifetimeSeconds,
     tokens: createTokenStore(),
+    voicemail: new VoicemailStore(),
+    lineTests: new LineTests(),
+    channel: new ConsoleChannel(),
+    cellMode: 'ring',
   };
   const routes = buildRoutes(state, options, [url, `http://localhost:${options.port}`, ...allowedExtensionOrigins()]);
   const server = createServer((req, res) => {
@@ -115,6 +111,8 @@ function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigi
       path: ROUTING,
       handle: async ({ req, res }) => putRouting(state, req, await readJsonBody(req), res, corsHeaders(req.headers.origin, ownOrigins) ?? {}),
     },
+    ...voicemailRoutes(state, ownOrigins),
+    ...lineTestRoutes(state, ownOrigins),
     { method: 'GET', path: /^\/lab\/accounts$/, handle: ({ res }) => listAccounts(state, res) },
     {
       method: 'PUT',
@@ -126,6 +124,9 @@ function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigi
       path: /^\/lab\/session-lifetime$/,
       handle: async ({ req, res }) => setSessionLifetime(state, await readJsonBody(req), res),
     },
+    { method: 'GET', path: /^\/lab\/cell-mode$/, handle: ({ res }) => sendJson(res, 200, { mode: state.cellMode }) },
+    { method: 'PUT', path: /^\/lab\/cell-mode$/, handle: async ({ req, res }) => setCellMode(state, await readJsonBody(req), res) },
+    { method: 'GET', path: /^\/lab\/console-channel$/, handle: ({ req, res }) => state.channel.open(req, res) },
     { method: 'GET', path: /^\/lab\/route\/\+?([0-9]{1,20})$/, handle: ({ res, params }) => lookupRoute(state, params[0] ?? '', res) },
     {
       method: 'GET',

@@ -41,7 +41,7 @@ function bearer(req: IncomingMessage): string | null {
 }
 
 /** The account behind the request's bearer token, or a 401 already sent. */
-function authorised(state: ServiceState & { tokens: ApiTokens }, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Account | null {
+export function authorised(state: ServiceState, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Account | null {
   const token = bearer(req);
   const user = token ? state.tokens.resolve(token, Date.now()) : null;
   const account = user ? state.directory.find(user) : undefined;
@@ -52,13 +52,13 @@ function authorised(state: ServiceState & { tokens: ApiTokens }, req: IncomingMe
   return account;
 }
 
-function routingBody(account: Account) {
-  return { ...account.routing, greeting: 'default' as const };
+function routingBody(state: ServiceState, account: Account) {
+  return { ...account.routing, greeting: state.voicemail.greetingKind(account.user) };
 }
 
-export function getRouting(state: ServiceState & { tokens: ApiTokens }, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
+export function getRouting(state: ServiceState, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
   const account = authorised(state, req, res, cors);
-  if (account) sendJson(res, 200, routingBody(account), cors);
+  if (account) sendJson(res, 200, routingBody(state, account), cors);
 }
 
 /** Spaces and `().-` are stripped before the E.164 check (what agents type). */
@@ -66,7 +66,7 @@ export function normaliseNumber(raw: string): string {
   return raw.replace(/[\s().-]/g, '');
 }
 
-export function putRouting(state: ServiceState & { tokens: ApiTokens }, req: IncomingMessage, body: unknown, res: ServerResponse, cors: Record<string, string>): void {
+export function putRouting(state: ServiceState, req: IncomingMessage, body: unknown, res: ServerResponse, cors: Record<string, string>): void {
   const account = authorised(state, req, res, cors);
   if (!account) return;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return sendJson(res, 400, { error: 'invalid_request' }, cors);
@@ -93,5 +93,5 @@ export function putRouting(state: ServiceState & { tokens: ApiTokens }, req: Inc
   if (next.forwardingEnabled && next.forwardingNumber === null) return sendJson(res, 422, { error: 'forwarding_needs_number', field: 'forwardingNumber' }, cors);
   const saved = state.directory.updateRouting(account.user, next);
   if (typeof saved === 'string') return sendJson(res, 422, { error: 'invalid_number', field: 'forwardingNumber' }, cors);
-  sendJson(res, 200, routingBody(account), cors);
+  sendJson(res, 200, routingBody(state, account), cors);
 }

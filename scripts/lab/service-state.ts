@@ -1,9 +1,16 @@
 /** State shared by the login service's handlers, and the SIP config they hand out. */
 import type { AccountDirectory } from './accounts';
+import type { ConsoleChannel } from './console-channel';
 import { issueSipCredential } from './credentials';
+import type { LineTests } from './line-test';
 import type { LoginThrottle } from './login-throttle';
 import type { ApiTokens } from './routing-api';
+import type { VoicemailStore } from './voicemail-store';
+import type { CellMode } from './console/api';
 import type { LoginGrant } from '../../src/shared/login-contract';
+
+export type { CellMode };
+export const CELL_MODES: readonly CellMode[] = ['ring', 'answer-at-once', 'press-1'];
 
 export interface ServiceState {
   readonly directory: AccountDirectory;
@@ -15,6 +22,12 @@ export interface ServiceState {
   sessionLifetimeSeconds: number;
   /** Bearer tokens for the API beyond login (routing), same lifetime as the SIP credential. */
   readonly tokens: ApiTokens;
+  /** Greetings and messages per account (R7). */
+  readonly voicemail: VoicemailStore;
+  readonly lineTests: LineTests;
+  /** The event stream to the lab console, which holds the phones. */
+  readonly channel: ConsoleChannel;
+  cellMode: CellMode;
 }
 
 /** The `sip` block of the login response: the contract the extension validates (DESIGN.md §5). */

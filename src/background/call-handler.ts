@@ -10,7 +10,8 @@ import type { CallOp, EngineFact } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { callById, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
-import { callerLabel, callerOf, describeCallEnd } from '../shared/text';
+import { callerLabel, callerOf, callNotification, describeCallEnd } from '../shared/text';
+import { CALL_NOTIFICATION_PREFIX, callNotificationId } from '../shared/call-state';
 import { recentCallFor, type RecentCall } from '../shared/recent-calls';
 import { SerialQueue } from '../shared/serial-queue';
 import type { Ports } from './ports';
@@ -18,14 +19,13 @@ import type { SnapshotStore } from './snapshot-store';
 
 const log = createLogger('calls');
 
-export const CALL_NOTIFICATION_PREFIX = 'call:';
 /** One notification for all missed calls ("3 missed calls"), not one per call. */
 export const MISSED_NOTIFICATION = 'missed';
 /** A caller ringing and hanging up in a loop updates the missed-calls notification at most this often. */
 const MISSED_UPDATE_MS = 5000;
 const MISSED_RECENT = 3;
 
-export const callNotificationId = (callId: string) => `${CALL_NOTIFICATION_PREFIX}${callId}`;
+export { CALL_NOTIFICATION_PREFIX, callNotificationId };
 
 /** Replaces the call with the same id, or appends it. */
 function withCall(s: Snapshot, call: CallView): Snapshot {
@@ -54,18 +54,16 @@ export class CallHandler {
       case 'call-incoming': {
         const call = fact.call;
         // The notification first: it is what the agent hears and sees when the
-        // popup is closed; the snapshot, storage and badge follow.
-        void this.ports.notifier
-          .show(callNotificationId(call.id), {
-            title: fact.waiting ? 'Call waiting' : 'Incoming call',
-            message: callerLabel(callerOf(call).name, callerOf(call).number),
-            buttons: fact.waiting ? ['Hold & answer', 'Decline'] : ['Answer', 'Decline'],
-            requireInteraction: true,
-            priority: 2,
-          })
-          .then(() => this.onNotified(call.id, this.ports.now()))
-          .catch((err: unknown) => log.error('could not show the call notification', err));
+        // popup is closed; the snapshot, storage and badge follow. The engine
+        // shows it itself when it can (no hop, no worker start on the ring path).
+        if (!fact.engineNotifies) this.notifyCall(call, fact.waiting);
         this.store.update((s) => withCall(s, call));
+        return;
+      }
+      case 'call-notified': {
+        // The engine could not show it: the worker's own, while the call still rings.
+        const call = callById(this.store.get(), fact.callId);
+        if (!fact.shown && call?.phase === 'ringing') this.notifyCall(call, hasLiveCall(this.store.get()));
         return;
       }
       case 'call-updated':
@@ -92,6 +90,13 @@ export class CallHandler {
       default:
         return;
     }
+  }
+
+  private notifyCall(call: CallView, waiting: boolean): void {
+    void this.ports.notifier
+      .show(callNotificationId(call.id), callNotification(call, waiting))
+      .then(() => this.onNotified(call.id, this.ports.now()))
+      .catch((err: unknown) => log.error('could not show the call notification', err));
   }
 
   /**

@@ -87,6 +87,8 @@ export function createRouter(deps: RouterDeps) {
       if (entry) timeline.add(entry);
       const callEntry = callEntryForFact(m.fact);
       if (callEntry) callLog.add(callEntry);
+      // The ring path's trace: when the worker heard of the call (after the hop, and its start when it slept).
+      if (m.fact.kind === 'call-incoming') callLog.add({ at: ports.now(), event: 'worker-knows', detail: '' });
       phone.onRegistrationFact(m.fact);
       calls.onCallFact(m.fact);
       return ok;

@@ -41,6 +41,8 @@ export function callEntryForChange(prev: Snapshot, next: Snapshot, at: number): 
 export function callEntryForFact(fact: EngineFact): TimelineEntry | null {
   if (fact.kind === 'call-incoming') return { at: fact.at, event: 'incoming', detail: '' };
   if (fact.kind === 'call-ringtone') return { at: fact.at, event: 'ringtone', detail: '' };
+  // Timed where it happened (the engine showed it); the worker's own notification logs itself.
+  if (fact.kind === 'call-notified' && fact.shown) return { at: fact.at, event: 'call-notified', detail: 'engine' };
   return null;
 }
 

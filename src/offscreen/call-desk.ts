@@ -15,6 +15,9 @@ import { sipDomainOf, transferUri } from '../shared/transfer-target';
 import { CallBook } from './call-book';
 import { IncomingCall, type CallEnvironment, type CallEvents } from './incoming-call';
 import { Ringtone } from './ringtone';
+import type { CallAlerts } from '../platform/call-alerts';
+import { callNotification } from '../shared/text';
+import { callNotificationId } from '../shared/call-state';
 
 const log = createLogger('calls');
 
@@ -28,6 +31,8 @@ export interface DeskHost {
   micPermission(): Promise<MicStatus>;
   /** The last call ended: what waited for an idle phone may run. */
   idle(): void;
+  /** The call's notification, shown from here (platform/call-alerts.ts). */
+  alerts: CallAlerts;
 }
 
 export class CallDesk {
@@ -80,9 +85,20 @@ export class CallDesk {
     }
     const call = new IncomingCall(session, request, this.events, this.env);
     this.book.add(call);
-    // Tell the worker first (its notification takes the longest), then ring;
-    // the call has already started taking the microphone for a fast Answer.
-    this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting: admission === 'waiting' });
+    const waiting = admission === 'waiting';
+    // The notification first (for an agent whose popup is closed it is the
+    // ring), shown from here: no hop to the worker, no worker start. Then the
+    // worker hears of the call, then the ringtone; the call has already started
+    // taking the microphone for a fast Answer.
+    const tag = callNotificationId(call.id);
+    const shown = this.host.alerts.show(tag, callNotification(call.view, waiting));
+    this.alerted.set(call.id, shown);
+    this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting, engineNotifies: true });
+    void shown.then((ok) => {
+      this.host.report({ kind: 'call-notified', at: this.host.now(), callId: call.id, shown: ok });
+      // Answered or gone before it was on screen: take it down (one per call, never left behind).
+      if (ok && (this.book.get(call.id) !== call || call.phase !== 'ringing')) void this.host.alerts.close(tag);
+    });
     this.ringtone
       .start(admission === 'waiting' ? 'waiting' : 'ring')
       .then(() => {
@@ -158,8 +174,20 @@ export class CallDesk {
     return ok;
   }
 
+  /** Calls whose notification this document showed (or is showing), until they stop ringing. */
+  private readonly alerted = new Map<string, Promise<boolean>>();
+
+  /** A call that no longer rings loses its notification, here, at once (the worker clears it too). */
+  private dropAlert(call: IncomingCall): void {
+    const shown = this.alerted.get(call.id);
+    if (!shown || call.phase === 'ringing') return;
+    this.alerted.delete(call.id);
+    void shown.then((ok) => (ok ? this.host.alerts.close(callNotificationId(call.id)) : undefined));
+  }
+
   private onCallChanged(call: IncomingCall): void {
     if (this.book.get(call.id) !== call) return;
+    this.dropAlert(call);
     this.updateRinger();
     this.host.report({ kind: 'call-updated', at: this.host.now(), call: call.view });
   }
@@ -177,6 +205,7 @@ export class CallDesk {
 
   private onCallEnded(call: IncomingCall, reason: CallEndReason, cause: string): void {
     if (!this.book.remove(call)) return;
+    this.dropAlert(call);
     this.updateRinger();
     this.host.report({ kind: 'call-ended', at: this.host.now(), callId: call.id, reason, cause });
     if (this.book.size === 0) this.host.idle(); // What waits for an idle phone waits for the last call.

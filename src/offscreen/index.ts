@@ -8,6 +8,7 @@ import type { EngineFact } from '../shared/engine-types';
 import type { Message, OffscreenApi, OffscreenMessage } from '../shared/protocol';
 import { send, serve } from '../platform/messaging';
 import { PhoneEngine } from './phone-engine';
+import { warmCallAlerts } from '../platform/call-alerts';
 import { watchMicPermission } from './microphone';
 import { TimerProbe } from './timer-probe';
 
@@ -19,6 +20,7 @@ function report(fact: EngineFact): void {
 
 const engine = new PhoneEngine(report, () => send('background', 'get-sip-credential', {}));
 void watchMicPermission((status) => engine.onMicPermission(status));
+warmCallAlerts();
 
 // Ticks from a worker: hidden-document timers can be throttled to one a minute.
 const TICK_MS = 1000;

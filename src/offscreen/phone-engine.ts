@@ -15,6 +15,7 @@ import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { registrationErrorFor } from '../shared/sip-causes';
 import { sipDomainOf } from '../shared/transfer-target';
+import { webCallAlerts, type CallAlerts } from '../platform/call-alerts';
 import { CallDesk } from './call-desk';
 import { acquireMicrophone, micPermission, releaseStream } from './microphone';
 import { ObservedSocket, type InnerSocket } from './observed-socket';
@@ -38,6 +39,8 @@ export interface EngineDeps {
   /** The socket under each observed one (default: JsSIP's WebSocketInterface). */
   innerSocket?: (url: string) => InnerSocket;
   microphone?: { acquire: typeof acquireMicrophone; permission: typeof micPermission };
+  /** Call notifications (default: web notifications through the extension's worker registration). */
+  alerts?: CallAlerts;
 }
 
 export class PhoneEngine {
@@ -73,6 +76,7 @@ export class PhoneEngine {
         return status;
       },
       idle: () => this.onIdle(),
+      alerts: deps.alerts ?? webCallAlerts,
     });
     this.keeper = new RegistrationKeeper(
       {

@@ -56,19 +56,48 @@ async function createNow(id: string, spec: NotificationSpec): Promise<void> {
   });
 }
 
+/** The worker's own registration: the phone engine shows call notifications through it (call-alerts.ts). */
+const workerRegistration = (): ServiceWorkerRegistration | undefined => (globalThis as { registration?: ServiceWorkerRegistration }).registration;
+
 export function clearNotification(id: string): Promise<void> {
   return inOrder(id, async () => {
     shownNotifications.delete(id);
     await browser.notifications.clear(id);
+    // The engine's web notification with this tag, if it showed one.
+    for (const n of (await workerRegistration()?.getNotifications({ tag: id }).catch(() => [])) ?? []) n.close();
+  });
+}
+
+type ClickListener = (id: string, buttonIndex: number | null) => void;
+const clickListeners: ClickListener[] = [];
+
+/**
+ * Clicks on the engine's web notifications arrive here as `notificationclick`
+ * (registered at start, so a click wakes the worker): a button (action `b0`,
+ * `b1`) like chrome.notifications' onButtonClicked, the body like onClicked.
+ * An event the browser did not dispatch (a test's) cannot be extended; the
+ * listeners run all the same.
+ */
+function listenForWebClicks(): void {
+  if (clickListeners.length > 0) return;
+  addEventListener('notificationclick', (e) => {
+    const event = e as Event & { notification: Notification; action: string; waitUntil?(p: Promise<unknown>): void };
+    const index = /^b[01]$/.test(event.action) ? Number(event.action.slice(1)) : null;
+    event.notification.close();
+    for (const listener of clickListeners) listener(event.notification.tag, index);
   });
 }
 
 export function onNotificationButton(listener: (id: string, buttonIndex: number) => void): void {
   browser.notifications.onButtonClicked.addListener(listener);
+  listenForWebClicks();
+  clickListeners.push((id, index) => index !== null && listener(id, index));
 }
 
 export function onNotificationClicked(listener: (id: string) => void): void {
   browser.notifications.onClicked.addListener(listener);
+  listenForWebClicks();
+  clickListeners.push((id, index) => index === null && listener(id));
 }
 
 /** Keeps `shownNotifications` true when the agent dismisses a notification. Call once, at start. */

@@ -62,6 +62,10 @@ export interface CallView {
   lineTest: boolean;
 }
 
+/** A call's notification id (chrome.notifications id, or the engine's web notification tag). */
+export const CALL_NOTIFICATION_PREFIX = 'call:';
+export const callNotificationId = (callId: string) => `${CALL_NOTIFICATION_PREFIX}${callId}`;
+
 export function newCall(fields: Pick<CallView, 'id' | 'remoteName' | 'remoteNumber' | 'startedAt'> & { lineTest?: boolean }): CallView {
   return {
     lineTest: false,

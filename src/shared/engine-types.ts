@@ -121,7 +121,10 @@ export type EngineFact =
   | { kind: 'registration-failed'; at: number; error: ErrorCode; cause: string; status: number | null; reason: string | null }
   | { kind: 'transport'; at: number; connected: boolean }
   | { kind: 'mic'; at: number; status: MicStatus }
-  | { kind: 'call-incoming'; at: number; call: EngineCall; waiting: boolean }
+  /** `engineNotifies`: the engine shows the call's notification itself ('call-notified' follows); else the worker does. */
+  | { kind: 'call-incoming'; at: number; call: EngineCall; waiting: boolean; engineNotifies: boolean }
+  /** The engine's notification for a call is on screen (`shown`), or could not be shown: the worker shows its own. */
+  | { kind: 'call-notified'; at: number; callId: string; shown: boolean }
   | { kind: 'call-ringtone'; at: number; callId: string }
   /** The call changed (phase or flags): the whole call, so the worker never merges. */
   | { kind: 'call-updated'; at: number; call: EngineCall }

@@ -93,6 +93,22 @@ export function whereCallsGo(routing: RoutingSummary | null): string {
 }
 
 /** A caller line for notifications and the popup: "Name (number)", or the number alone. */
+/**
+ * The incoming-call notification's words and buttons (Answer first: the
+ * button index is the action). Shown by the engine, or by the worker when the
+ * engine cannot: the same words either way.
+ */
+export function callNotification(call: Pick<CallView, 'remoteName' | 'remoteNumber' | 'lineTest'>, waiting: boolean) {
+  const who = callerOf(call);
+  return {
+    title: waiting ? 'Call waiting' : 'Incoming call',
+    message: callerLabel(who.name, who.number),
+    buttons: waiting ? ['Hold & answer', 'Decline'] : ['Answer', 'Decline'],
+    requireInteraction: true,
+    priority: 2 as const,
+  };
+}
+
 /** The provider's "Test my line" call is shown as such, whatever its caller data says. */
 export const LINE_TEST_CALLER = 'Line test';
 

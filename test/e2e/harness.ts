@@ -65,30 +65,45 @@ export interface ShownNotification {
 }
 
 /**
- * The notifications Chrome holds (chrome.notifications.getAll(), which gives
- * ids only), each with the text the worker gave it.
+ * The notifications on screen, each with its text: chrome.notifications'
+ * (getAll() gives ids only; the worker's record has the text) and the web
+ * notifications the phone engine shows for calls through the worker's
+ * registration (id = tag; buttons = action titles).
  */
 export async function notifications(agent: Agent): Promise<Record<string, ShownNotification>> {
   const w = await agent.worker();
   return w.evaluate(async () => {
     const ids = Object.keys(await chrome.notifications.getAll());
     const text = (globalThis as unknown as { softphone: { notifications: Map<string, ShownNotification> } }).softphone.notifications;
-    return Object.fromEntries(ids.map((id) => [id, text.get(id) ?? { title: '?', message: '?' }]));
+    const shown: Record<string, ShownNotification> = Object.fromEntries(ids.map((id) => [id, text.get(id) ?? { title: '?', message: '?' }]));
+    const registration = (globalThis as unknown as { registration: ServiceWorkerRegistration }).registration;
+    for (const n of await registration.getNotifications()) {
+      const web = n as Notification & { actions?: { title: string }[]; requireInteraction?: boolean };
+      shown[n.tag] = { title: n.title, message: n.body, buttons: (web.actions ?? []).map((a) => a.title), requireInteraction: web.requireInteraction };
+    }
+    return shown;
   });
 }
 
 /**
  * Headless Chromium shows no notification UI, so a click on a notification
- * button is made by firing the real onButtonClicked listeners from the worker.
+ * button is made by firing the worker's real listeners: a `notificationclick`
+ * event carrying the engine's web notification (action b0, b1), or
+ * chrome.notifications' onButtonClicked for the worker's own.
  */
 export async function clickNotificationButton(agent: Agent, id: string, buttonIndex: number): Promise<void> {
   const w = await agent.worker();
-  await w.evaluate(
-    ([nid, index]) => (chrome.notifications.onButtonClicked as unknown as { dispatch(id: string, i: number): void }).dispatch(nid, index),
-    [id, buttonIndex] as const,
-  );
+  await w.evaluate(async ([nid, index]) => {
+    const registration = (globalThis as unknown as { registration: ServiceWorkerRegistration }).registration;
+    const [web] = await registration.getNotifications({ tag: nid });
+    if (web) {
+      const NotificationEventCtor = (globalThis as unknown as { NotificationEvent: new (type: string, init: object) => Event }).NotificationEvent;
+      globalThis.dispatchEvent(new NotificationEventCtor('notificationclick', { notification: web, action: `b${index}` }));
+      return;
+    }
+    (chrome.notifications.onButtonClicked as unknown as { dispatch(id: string, i: number): void }).dispatch(nid, index);
+  }, [id, buttonIndex] as const);
 }
-
 
 /**
  * An agent signed in with the softphone on and registered (unless `softphone`

@@ -3,7 +3,16 @@
  * for anyone poking at it from DevTools. Types only: tests import them.
  */
 
-export type PeerName = 'caller' | 'cell' | 'voicemail' | 'colleague' | 'agent';
+export type PeerName = 'caller' | 'cell' | 'voicemail' | 'colleague' | 'line-test' | 'agent';
+
+/**
+ * How the cell phone behind the forwarding number answers (R3):
+ * 'ring' (default) rings until cellAccept() ("press 1");
+ * 'answer-at-once' picks up at once, like a phone that is off whose own
+ *   voicemail answers, but never presses 1, so the call is not connected to it;
+ * 'press-1' picks up after ~0.5 s and accepts.
+ */
+export type CellMode = 'ring' | 'answer-at-once' | 'press-1';
 
 /** How a peer answers a far end's in-call request (re-INVITE, REFER). */
 export type FarEndPolicy = 'accept' | 'reject';
@@ -26,6 +35,10 @@ export interface LabEvent {
    *   'transfer-call' (id: the new call placed to the Refer-To target; detail: the referred call's id).
    * What our own REFER got (agent mode): 'refer-response' (status: the answer to the REFER),
    *   'refer-notify' (status: the sipfrag status the transferee reported in a NOTIFY).
+   * Cell: 'picked-up' (it picked up in mode 'answer-at-once' or 'press-1', before any "press 1").
+   * Voicemail: 'greeting' (the greeting and its beep were played), 'recording' (it listens to the caller),
+   *   'message-saved' (detail: the message id), 'message-failed' (status: the upload's HTTP status).
+   * Line test (who 'line-test'): its call's caller events, then 'ended' / 'failed' as any call.
    * Registration: 'registered' | 'unregistered' | 'registrationFailed' | 'disconnected'.
    */
   type: string;
@@ -98,6 +111,8 @@ export interface LabConsoleApi extends CommonApi {
   cellAccept(): string | null;
   /** Answers the colleague's oldest ringing call (a transfer target); its id, or null. */
   colleagueAnswer(): string | null;
+  /** How the cell phone answers from its next call on (stored by the login service: PUT /lab/cell-mode). */
+  setCellMode(mode: CellMode): Promise<void>;
   /** 'reject': the caller answers every incoming re-INVITE (hold, resume) with 488. Default 'accept'. */
   setReinvitePolicy(policy: FarEndPolicy): void;
   /**

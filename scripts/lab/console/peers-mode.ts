@@ -1,18 +1,23 @@
 /**
  * /console: the lab's own phones. The caller places calls, the cell phone
- * behind the forwarding number rings until someone "presses 1" (R3),
- * voicemail answers every call at once and hangs up by itself, and the
- * colleague (a transfer target) rings until answered. The caller is the far
- * end of the extension's calls: what it sees in a call (hold, DTMF, REFER)
- * is in the event log (far-end.ts).
+ * behind the forwarding number rings until someone "presses 1" (R3; other
+ * modes in cell-peer.ts), voicemail answers every call at once, plays the
+ * greeting and records a message (voicemail-peer.ts), the colleague (a
+ * transfer target) rings until answered, and the line-test phone places the
+ * provider's line tests (line-test-caller.ts) when the login service asks
+ * over its event stream (lab-channel.ts). The caller is the far end of the
+ * extension's calls: what it sees in a call (hold, DTMF, REFER) is in the
+ * event log (far-end.ts).
  */
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 import type { LabConsoleApi, PeerName } from './api';
 import type { CallBook } from './call-book';
 import type { EventLog } from './event-log';
+import { answerAsCell, setCellMode } from './cell-peer';
+import { openLabChannel } from './lab-channel';
+import { LineTestCaller } from './line-test-caller';
 import { SipPeer } from './sip-peer';
-
-const VOICEMAIL_MESSAGE_MS = 20_000;
+import { answerAsVoicemail } from './voicemail-peer';
 
 export interface PeersMode {
   api: LabConsoleApi;
@@ -27,14 +32,20 @@ export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => v
     SipPeer.create('cell', 'cell', log, onChange),
     SipPeer.create('voicemail', 'voicemail', log, onChange),
     SipPeer.create('colleague', 'colleague', log, onChange),
-  ]).then(async ([caller, cell, voicemail, colleague]) => {
-    peers.push(caller, cell, voicemail, colleague);
-    onIncoming(caller, (event) => event.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' }));
-    onIncoming(cell, (event) => calls.trackIncoming('cell', event.session, event.request));
-    onIncoming(voicemail, (event) => answerAsVoicemail(calls, event));
+    SipPeer.create('line-test', 'line-test', log, onChange),
+  ]).then(async ([caller, cell, voicemail, colleague, lineTest]) => {
+    peers.push(caller, cell, voicemail, colleague, lineTest);
+    const busy = (event: IncomingRTCSessionEvent): void => event.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+    onIncoming(caller, busy);
+    onIncoming(cell, (event) => answerAsCell(calls, log, event));
+    onIncoming(voicemail, (event) => answerAsVoicemail(calls, log, event));
     onIncoming(colleague, (event) => calls.trackIncoming('colleague', event.session, event.request));
+    onIncoming(lineTest, busy);
     onChange();
     await Promise.all(peers.map((peer) => peer.registered));
+    // Only now can the login service hand this page line tests.
+    const lineTests = new LineTestCaller(lineTest, calls);
+    openLabChannel({ lineTest: (id, number) => lineTests.place(id, number) });
   });
 
   const api: LabConsoleApi = {
@@ -50,6 +61,7 @@ export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => v
     hangup: (id) => calls.hangup(id),
     cellAccept: () => answerOldest(calls, 'cell'),
     colleagueAnswer: () => answerOldest(calls, 'colleague'),
+    setCellMode,
     stats: (id) => calls.stats(id),
     audioLevel: (id, windowMs) => calls.audioLevel(id, windowMs),
     setReinvitePolicy: (policy) => calls.setPolicy('caller', 'reinvite', policy),
@@ -69,15 +81,4 @@ function onIncoming(peer: SipPeer, handle: (event: IncomingRTCSessionEvent) => v
     // JsSIP also announces the peer's own outgoing calls here.
     if (String(event.originator) === 'remote') handle(event as IncomingRTCSessionEvent);
   });
-}
-
-/** The fake microphone is the greeting; the "message" ends after a while. */
-function answerAsVoicemail(calls: CallBook, event: IncomingRTCSessionEvent): void {
-  calls.trackIncoming('voicemail', event.session, event.request);
-  event.session.answer(calls.mediaFor('voicemail'));
-  const hangUp = setTimeout(() => {
-    if (!event.session.isEnded()) event.session.terminate();
-  }, VOICEMAIL_MESSAGE_MS);
-  event.session.on('ended', () => clearTimeout(hangUp));
-  event.session.on('failed', () => clearTimeout(hangUp));
 }

@@ -32,7 +32,7 @@ describe('hostile messages from our own contexts', () => {
 
   it('a call phase of "pwned" never reaches the snapshot', async () => {
     const { w, deliver } = routed();
-    await deliver({ target: 'background', type: 'engine-fact', fact: { kind: 'call-incoming', at: 1, call, waiting: false } }, OFFSCREEN_PAGE);
+    await deliver({ target: 'background', type: 'engine-fact', fact: { kind: 'call-incoming', at: 1, call, waiting: false, engineNotifies: false } }, OFFSCREEN_PAGE);
     const before = w.store.get();
     const r = await deliver({ target: 'background', type: 'engine-fact', fact: { kind: 'call-updated', at: 2, call: { ...call, phase: 'pwned' } } }, OFFSCREEN_PAGE);
     expect(r).toMatchObject({ ok: false, error: 'bad_request' });

@@ -38,7 +38,7 @@ describe('session expiry', () => {
     await w.auth.login('https://api.example.test', 'alice', 'pw');
     await w.phone.setEnabled(true);
     w.onFact(fact('registered', {}));
-    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-updated', { call: { ...call, phase: 'active', answeredAt: 2 } }));
 
     w.onFact(refused);
@@ -63,7 +63,7 @@ describe('session expiry', () => {
     await w.auth.login('https://api.example.test', 'alice', 'pw');
     await w.phone.setEnabled(true);
     w.onFact(fact('registered', {}));
-    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
     w.onFact(refused);
     await settle();
     await w.auth.login('https://api.example.test', 'alice', 'pw');

@@ -163,7 +163,7 @@ const commands = [
   fc.constant(
     cmd('a call rings', (m) => m.signedIn && m.softphone && !m.call, async (m, w) => {
       const id = `c${++w.calls_}`;
-      w.onFact(fact('call-incoming', { call: newCall({ id, remoteName: 'X', remoteNumber: '+1', startedAt: w.ports.now() }), waiting: false }));
+      w.onFact(fact('call-incoming', { call: newCall({ id, remoteName: 'X', remoteNumber: '+1', startedAt: w.ports.now() }), waiting: false, engineNotifies: false }));
       m.call = id;
     }),
   ),

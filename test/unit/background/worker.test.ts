@@ -119,7 +119,7 @@ describe('calls', () => {
 
   it('rings with an Answer / Decline notification and answers from it', async () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
     expect(w.notifications.get('call:c1')).toMatchObject({ title: 'Incoming call', message: 'Carol (+15550200)', buttons: ['Answer', 'Decline'] });
     expect(w.badges.at(-1)?.text).toBe('RING');
     w.calls.onNotificationButton('call:c1', 0);
@@ -131,9 +131,23 @@ describe('calls', () => {
     expect(w.badges.at(-1)?.text).toBe('CALL');
   });
 
+  it('the engine shows the call notification itself: the worker does not show a second; if the engine could not, the worker does', () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: true }));
+    expect(w.notifications.has('call:c1')).toBe(false);
+    w.onFact(fact('call-notified', { callId: 'c1', shown: true }));
+    expect(w.notifications.has('call:c1')).toBe(false);
+    w.onFact(fact('call-notified', { callId: 'c1', shown: false }));
+    expect(w.notifications.get('call:c1')).toMatchObject({ title: 'Incoming call', buttons: ['Answer', 'Decline'] });
+    // No fallback for a call that no longer rings.
+    w.onFact(fact('call-updated', { call: active }));
+    w.onFact(fact('call-notified', { callId: 'c1', shown: false }));
+    expect(w.notifications.has('call:c1')).toBe(false);
+  });
+
   it('a double Answer is one answer; a stale id is no_such_call', async () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-updated', { call: { ...call, phase: 'answering' } }));
     await Promise.all([w.calls.op('c1', { kind: 'answer' }), w.calls.op('c1', { kind: 'answer' })]);
     expect(w.engine.types()).not.toContain('engine-call');
@@ -142,11 +156,11 @@ describe('calls', () => {
 
   it('a missed call leaves a notification; answered elsewhere does not', () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call, waiting: false }));
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-ended', { callId: 'c1', reason: 'missed', cause: 'Canceled' }));
     expect(w.notifications.get('missed')).toMatchObject({ title: 'Missed call', message: 'Carol (+15550200)' });
     expect(w.store.get()).toMatchObject({ calls: [], lastCall: { endReason: 'missed' }, missed: { count: 1 } });
-    w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' }, waiting: false }));
+    w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' }, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-ended', { callId: 'c2', reason: 'answered-elsewhere', cause: 'Canceled' }));
     expect(w.store.get().missed.count).toBe(1);
   });
@@ -154,7 +168,7 @@ describe('calls', () => {
   it('missed-call spam: one grouped notification, rate-limited, with the count; the popup opening clears it', async () => {
     const w = worker();
     for (let i = 0; i < 50; i++) {
-      w.onFact(fact('call-incoming', { call: { ...call, id: `s${i}`, remoteName: `Spam ${i}` }, waiting: false }));
+      w.onFact(fact('call-incoming', { call: { ...call, id: `s${i}`, remoteName: `Spam ${i}` }, waiting: false, engineNotifies: false }));
       w.onFact(fact('call-ended', { callId: `s${i}`, reason: 'missed', cause: 'Canceled' }));
     }
     expect([...w.notifications.keys()].filter((k) => k.startsWith('missed'))).toEqual(['missed']);
@@ -175,9 +189,9 @@ describe('two calls', () => {
 
   it('a call during a call is call waiting: its notification offers Hold & answer', () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false }));
+    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-updated', { call: first }));
-    w.onFact(fact('call-incoming', { call: second, waiting: true }));
+    w.onFact(fact('call-incoming', { call: second, waiting: true, engineNotifies: false }));
     expect(w.notifications.get('call:c2')).toMatchObject({ title: 'Call waiting', buttons: ['Hold & answer', 'Decline'] });
     expect(w.badges.at(-1)).toMatchObject({ text: 'RING' });
     expect(w.badges.at(-1)?.title).toContain('Call waiting');
@@ -186,9 +200,9 @@ describe('two calls', () => {
 
   it('Decline on the waiting call ends only that call; the first stays', async () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false }));
+    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-updated', { call: first }));
-    w.onFact(fact('call-incoming', { call: second, waiting: true }));
+    w.onFact(fact('call-incoming', { call: second, waiting: true, engineNotifies: false }));
     w.calls.onNotificationButton('call:c2', 1);
     await new Promise((r) => setTimeout(r, 0));
     expect(w.engine.requests.at(-1)).toEqual({ type: 'engine-call', payload: { callId: 'c2', op: { kind: 'hangup' } } });
@@ -199,9 +213,9 @@ describe('two calls', () => {
 
   it('the mute shortcut mutes the call the agent talks in, not the held one', async () => {
     const w = worker();
-    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false }));
+    w.onFact(fact('call-incoming', { call: { ...first, phase: 'ringing', answeredAt: null }, waiting: false, engineNotifies: false }));
     w.onFact(fact('call-updated', { call: { ...first, held: true } }));
-    w.onFact(fact('call-incoming', { call: second, waiting: true }));
+    w.onFact(fact('call-incoming', { call: second, waiting: true, engineNotifies: false }));
     w.onFact(fact('call-updated', { call: { ...second, phase: 'active', answeredAt: 4 } }));
     w.calls.onCommand('toggle-mute');
     await new Promise((r) => setTimeout(r, 0));
