@@ -83,7 +83,8 @@ export class CallHandler {
           return { ...next, missed: { count: s.missed.count + 1, recent } };
         });
         void this.ports.notifier.clear(callNotificationId(fact.callId));
-        if (ended) this.onEnded(recentCallFor(ended, fact.reason, fact.at));
+        // A line test is the test's result (its own region), not one of the agent's calls.
+        if (ended && !ended.lineTest) this.onEnded(recentCallFor(ended, fact.reason, fact.at));
         if (missed) this.showMissedSoon();
         return;
       }

@@ -127,7 +127,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     voicemail: s.voicemail.supported ? s.voicemail.messages : null,
     lineTest: lineTestView(s),
     renew: renewOffer(s, now),
-    lastCall: s.lastCall?.endReason ? `${callerLabel(callerOf(s.lastCall).name, callerOf(s.lastCall).number)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
+    lastCall: s.lastCall?.endReason && !s.lastCall.lineTest ? `${callerLabel(callerOf(s.lastCall).name, callerOf(s.lastCall).number)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
   };
 }
 

@@ -73,7 +73,8 @@ export function parseLineTest(body: unknown): LineTestReport | null {
   return { state: body.state, legs, answeredBy: body.answeredBy };
 }
 
-const seconds = (n: number) => `${(n / 1000).toFixed(1)} s`;
+/** "0.2 s"; under a tenth of a second "0.03 s" (a fast leg is not "0.0 s"). */
+const seconds = (n: number) => `${(n / 1000).toFixed(n < 95 ? 2 : 1)} s`;
 
 const NOT_HERE: Record<Exclude<NotHere, null>, { why: string; fix: Diagnosis['fix'] }> = {
   off: { why: 'the softphone is off', fix: { action: 'switch-on', label: 'Switch on' } },

@@ -121,7 +121,7 @@ export function reachability(s: Snapshot, now: number, times: ReachTimes = s.rea
 
 /** With the softphone off, where calls go (rules R2, R4, R5). */
 function routesWhenOff(routing: RoutingSummary | null): string {
-  return whereCallsGo(routing).replace(/ meanwhile\.$/, '.');
+  return whereCallsGo(routing, false);
 }
 
 /** "for 1 min 5 s" in the popup, which re-renders every second. */

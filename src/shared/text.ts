@@ -83,13 +83,14 @@ export function describeCallEnd(reason: CallEndReason): string {
 }
 
 /** Where a call to the agent's number goes while it cannot ring here (rules R2, R4, R5). */
-export function whereCallsGo(routing: RoutingSummary | null): string {
-  if (!routing) return 'Calls go to your other routes meanwhile.';
+export function whereCallsGo(routing: RoutingSummary | null, meanwhile = true): string {
+  const m = meanwhile ? ' meanwhile' : '';
+  if (!routing) return `Calls go to your other routes${m}.`;
   const forwarding = routing.forwardingEnabled && routing.forwardingNumber;
-  if (forwarding && routing.voicemailEnabled) return `Calls ring ${routing.forwardingNumber}, then voicemail, meanwhile.`;
-  if (forwarding) return `Calls ring ${routing.forwardingNumber} meanwhile.`;
-  if (routing.voicemailEnabled) return 'Calls go straight to voicemail meanwhile.';
-  return 'Callers cannot reach you meanwhile.';
+  if (forwarding && routing.voicemailEnabled) return meanwhile ? `Calls ring ${routing.forwardingNumber}, then voicemail, meanwhile.` : `Calls ring ${routing.forwardingNumber}, then voicemail.`;
+  if (forwarding) return `Calls ring ${routing.forwardingNumber}${m}.`;
+  if (routing.voicemailEnabled) return `Calls go straight to voicemail${m}.`;
+  return `Callers cannot reach you${m}.`;
 }
 
 /** A caller line for notifications and the popup: "Name (number)", or the number alone. */

@@ -171,9 +171,10 @@ describe('Test my line', () => {
     await until('the provider hung up', async () => (await snapshot(agent)).calls.length === 0, 15_000);
     await until('a diagnosis', async () => (await snapshot(agent)).lineTest?.phase === 'done', 20_000);
     const text = await lineTestText();
-    expect(text).toMatch(/^Rang here after \d+\.\d s and on \+15550109001 after \d+\.\d s; you answered here\.$/);
-    // A test call is not a missed call.
+    expect(text).toMatch(/^Rang here after \d+\.\d+ s and on \+15550109001 after \d+\.\d+ s; you answered here\.$/);
+    // A test call is not a missed call, nor one of the agent's recent calls.
     expect((await snapshot(agent)).missed.count).toBe(0);
+    expect(await popup.getByRole('list', { name: 'Recent calls' }).count()).toBe(0);
   });
 
   it('a forwarding phone that answers at once (off or busy, its own voicemail): the trap of rule R3 is named', async () => {
@@ -183,8 +184,8 @@ describe('Test my line', () => {
     // Nobody answers here: vPhone voicemail takes the call at the ring timeout.
     await until('a diagnosis', async () => (await snapshot(agent)).lineTest?.phase === 'done', RING_TIMEOUT_S * 1000 + 20_000);
     const text = await lineTestText();
-    expect(text).toMatch(/Rang here after \d+\.\d s and on \+15550109001 after \d+\.\d s; nobody answered, so voicemail answered after \d+\.\d s\./);
-    expect(text).toMatch(/Your forwarding phone answered after \d+\.\d s, before anyone could press 1/);
+    expect(text).toMatch(/Rang here after \d+\.\d+ s and on \+15550109001 after \d+\.\d+ s; nobody answered, so voicemail answered after \d+\.\d+ s\./);
+    expect(text).toMatch(/Your forwarding phone answered after \d+\.\d+ s, before anyone could press 1/);
     expect(await lineTest().getAttribute('class')).toContain('warn');
     expect((await snapshot(agent)).missed.count).toBe(0);
   });
