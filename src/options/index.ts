@@ -8,6 +8,7 @@ import type { TimerStats } from '../shared/engine-types';
 import { describeError, describeRegistration } from '../shared/text';
 import { onSnapshot, requestBackground } from '../platform/ui-channel';
 import { commandShortcuts } from '../platform/lifecycle';
+import { timelineLines, type TimelineLine } from './timeline-view';
 import type { DtmfTransport } from '../shared/engine-types';
 import { renderLineTest } from './line-test';
 import { renderGreeting } from './greeting';
@@ -25,19 +26,23 @@ function row(label: string, value: string): HTMLTableRowElement {
   return tr;
 }
 
+/** The engine's timers in words: what matters is whether they run on time (Chrome throttles hidden documents). */
 function timerLine(t: TimerStats): string {
-  return `${t.ticks} ticks, at most ${t.maxLateMs} ms late, ${t.lateTicks} over 5 s late`;
+  if (t.ticks === 0) return 'Not measured yet';
+  return t.lateTicks > 0 ? `Sometimes late: ${t.lateTicks} checks over 5 s late (worst ${(t.maxLateMs / 1000).toFixed(1)} s)` : `On time (worst delay ${t.maxLateMs} ms)`;
 }
+
+const MIC_WORDS: Record<string, string> = { granted: 'allowed', denied: 'blocked', prompt: 'not allowed yet', unknown: 'not checked yet' };
 
 async function engineRows(): Promise<HTMLTableRowElement[]> {
   const engine = await requestBackground('get-engine-state', {});
   if (!engine) return [row('Phone engine', 'Not running')];
   const rows = [
-    row('Phone engine', `${engine.registration}, transport ${engine.transportConnected ? 'connected' : 'down'}, microphone ${engine.mic}`),
+    row('Phone engine', `${engine.registration === 'registered' ? 'Registered' : 'Not registered'}, ${engine.transportConnected ? 'connected' : 'not connected'} to the phone server, microphone ${MIC_WORDS[engine.mic]}`),
     row('Last good refresh', engine.lastRegisteredAt ? new Date(engine.lastRegisteredAt).toLocaleTimeString() : '—'),
   ];
   if (engine.timers) {
-    rows.push(row('Engine timers', timerLine(engine.timers.document)), row('Ticker worker', timerLine(engine.timers.worker)));
+    rows.push(row('Connection checks', timerLine(engine.timers.document)), row('Backup timer', timerLine(engine.timers.worker)));
   }
   return rows;
 }
@@ -76,11 +81,28 @@ function cells(...values: string[]): HTMLTableRowElement {
   return tr;
 }
 
+const timelineSummary = document.getElementById('timeline-summary') as HTMLElement;
+const timelineMore = document.getElementById('timeline-more') as HTMLButtonElement;
+/** Lines shown; "Show older events" adds a page. */
+let timelineShown = 25;
+
+function when(line: TimelineLine): string {
+  const at = new Date(line.at).toLocaleString();
+  return line.count > 1 ? `${at} (×${line.count} since ${new Date(line.since).toLocaleTimeString()})` : at;
+}
+
 async function renderTimeline(): Promise<TimelineEntry[]> {
   const entries = await requestBackground('get-timeline', {});
-  timelineBody.replaceChildren(...[...entries].reverse().map((e) => cells(new Date(e.at).toLocaleString(), e.event, e.detail)));
+  const lines = timelineLines(entries);
+  timelineSummary.textContent = lines.length ? `Show the timeline (${lines.length} lines, latest: ${lines[0]?.text ?? ''})` : 'The timeline is empty';
+  timelineBody.replaceChildren(...lines.slice(0, timelineShown).map((l) => cells(when(l), l.text)));
+  timelineMore.hidden = lines.length <= timelineShown;
   return entries;
 }
+timelineMore.addEventListener('click', () => {
+  timelineShown += 50;
+  void renderTimeline();
+});
 
 /** A JSON file the agent can attach to a support request (no credentials in it). */
 async function exportTimeline(): Promise<void> {

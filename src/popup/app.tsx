@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { hasAnyCall } from '../shared/snapshot';
 import { commandShortcuts } from '../platform/lifecycle';
 import { callKey, usePopupState, type PopupStore } from './store';
@@ -40,6 +40,40 @@ function useNow(running: boolean): number {
   return running ? now : Date.now();
 }
 
+/** Where the keyboard focus belongs: on Answer while a call rings, on the call once answered, on the page's heading after. */
+function focusKey(view: ReturnType<typeof popupView> | null): string | null {
+  if (!view || view.screen !== 'phone') return null;
+  const ringing = view.calls.find((c) => c.kind === 'ringing');
+  if (ringing) return `ring:${ringing.id}`;
+  const current = view.calls.find((c) => c.kind === 'in-call' && c.region === 'Call in progress');
+  return current ? `call:${current.id}` : 'idle';
+}
+
+/**
+ * Moves focus with the calls (a screen-reader or keyboard user must not be
+ * left on the page body, nor on the Softphone switch where Space turns the
+ * phone off while a call rings): Answer when a call rings, the call's region
+ * once answered, the heading when the last call is over or after sign-in.
+ */
+function useCallFocus(key: string | null): void {
+  const last = useRef<string | null>(null);
+  useEffect(() => {
+    const prev = last.current;
+    last.current = key;
+    if (key === prev || key === null) return;
+    const [kind, id] = key.split(':');
+    const target =
+      kind === 'ring'
+        ? document.querySelector<HTMLElement>(`[data-answer="${id}"]`)
+        : kind === 'call'
+          ? document.querySelector<HTMLElement>(`[data-call="${id}"]`)
+          : prev !== null || document.activeElement === document.body
+            ? document.getElementById('phone-heading')
+            : null;
+    target?.focus();
+  }, [key]);
+}
+
 export function App({ store }: { store: PopupStore }) {
   const state = usePopupState(store);
   const shortcuts = useShortcuts();
@@ -49,8 +83,10 @@ export function App({ store }: { store: PopupStore }) {
   useEffect(() => {
     if (hasState && performance.getEntriesByName('popup-real-state').length === 0) requestAnimationFrame(() => performance.mark('popup-real-state'));
   }, [hasState]);
-  if (!state.snapshot) return <p role="status">Loading…</p>;
-  const view = popupView(state.snapshot, __DEFAULT_SERVER__, now);
+  const view = state.snapshot ? popupView(state.snapshot, __DEFAULT_SERVER__, now) : null;
+  useCallFocus(focusKey(view));
+  if (!state.snapshot || !view) return <p role="status">Loading…</p>;
+  const ringing = view.calls.find((c) => c.kind === 'ringing');
 
   if (view.screen === 'sign-in' || !view.account) {
     return (
@@ -62,6 +98,13 @@ export function App({ store }: { store: PopupStore }) {
 
   return (
     <main>
+      <h1 id="phone-heading" class="sr-only" tabIndex={-1}>
+        vPhone softphone
+      </h1>
+      {/* An incoming call is announced at once, whatever the screen reader was reading. */}
+      <p class="sr-only" aria-live="assertive">
+        {ringing ? `${ringing.region}: ${ringing.caller}` : ''}
+      </p>
       <header class="account" aria-label="Signed in account">
         <div>
           <p class="account-name">{view.account.name}</p>
@@ -98,6 +141,9 @@ export function App({ store }: { store: PopupStore }) {
         >
           <span class="knob" aria-hidden="true" />
         </button>
+        <span class="switch-state" aria-hidden="true">
+          {view.softphone.checked ? 'On' : 'Off'}
+        </span>
       </div>
 
       {view.routing && (

@@ -81,7 +81,7 @@ function RingingCall({ call, busy, shortcuts, actions }: Omit<Props, 'call' | 'e
       <p class="call-label">{call.region}</p>
       <Caller {...call} />
       <div class="buttons">
-        <button class="answer" disabled={busy} aria-keyshortcuts={shortcuts['answer-call'] || undefined} onClick={() => void actions.op(call.id, { kind: 'answer' })}>
+        <button class="answer" data-answer={call.id} disabled={busy} aria-keyshortcuts={shortcuts['answer-call'] || undefined} onClick={() => void actions.op(call.id, { kind: 'answer' })}>
           {call.answerLabel}
         </button>
         <button class="decline" disabled={busy} onClick={() => void actions.op(call.id, { kind: 'hangup' })}>
@@ -158,7 +158,7 @@ function InCall({ call, busy, error, shortcuts, actions }: Props & { call: InCal
   const current = call.region === 'Call in progress';
   const disabled = busy || !call.controls;
   return (
-    <section class={`call in-call ${call.held ? 'held' : ''}`} aria-label={call.region}>
+    <section class={`call in-call ${call.held ? 'held' : ''}`} aria-label={call.region} data-call={call.id} tabIndex={-1}>
       <p class="call-label">{call.status}</p>
       <Caller {...call} />
       {call.answeredAt !== null && <Elapsed since={call.answeredAt} />}

@@ -33,6 +33,10 @@ export const REGISTRATION_STATES = [
 ] as const;
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 
+export function isRegistrationState(v: unknown): v is RegistrationState {
+  return typeof v === 'string' && (REGISTRATION_STATES as readonly string[]).includes(v);
+}
+
 export type RegistrationEvent =
   | 'enable'
   | 'disable'

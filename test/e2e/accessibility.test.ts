@@ -69,6 +69,27 @@ describe('every state passes axe', () => {
     await until('over', async () => (await snapshot(agent)).calls.length === 0);
   });
 
+  it('an incoming call is announced and takes the focus (Answer), the call keeps it, and after the call it goes to the heading; long names wrap', async () => {
+    const focused = () => popup.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return { tag: el?.tagName ?? '', text: el?.textContent ?? '', label: el?.getAttribute('aria-label') ?? '', id: el?.id ?? '' };
+    });
+    // The focus starts where a keyboard user leaves it: on the Softphone switch (Space there would turn the phone off).
+    await popup.getByRole('switch', { name: 'Softphone' }).focus();
+    const long = 'Bartholomew-Maximilian-Wolfeschlegelsteinhausenbergerdorff-the-Third';
+    const id = await lc.call(BOB.number, long);
+    await until('announced', async () => ((await popup.locator('[aria-live="assertive"]').textContent()) ?? '').startsWith('Incoming call: Bartholomew'));
+    await until('focus on Answer', async () => (await focused()).text === 'Answer');
+    expect(await popup.evaluate(() => document.body.scrollWidth)).toBeLessThanOrEqual(320); // The popup is 320 px wide: nothing spills out.
+    await popup.keyboard.press('Enter'); // Answer, from the keyboard.
+    await lc.waitFor('connected', (e) => e.id === id && e.type === 'confirmed');
+    await until('focus on the call', async () => (await focused()).label === 'Call in progress');
+    await popup.getByRole('button', { name: 'Hang up' }).click();
+    await until('over', async () => (await snapshot(agent)).calls.length === 0);
+    await until('focus on the heading', async () => (await focused()).id === 'phone-heading');
+    expect(await popup.getByRole('heading', { level: 1 }).textContent()).toBe('vPhone softphone');
+  });
+
   it('the options page', async () => {
     const options = await agent.context.newPage();
     await options.goto(`${agent.origin}/options.html`);

@@ -1,0 +1,59 @@
+/**
+ * The connection timeline in words, for people: raw codes become sentences,
+ * and runs of the same event (a refresh every 30 s) collapse into one line
+ * with a count, so a day of history fits on a screen. The raw entries stay in
+ * the export for support.
+ */
+import { isErrorCode } from '../shared/errors';
+import { describeError, describeRegistration } from '../shared/text';
+import { isRegistrationState } from '../shared/registration-state';
+import type { TimelineEntry } from '../shared/timeline-types';
+
+export interface TimelineLine {
+  /** The newest occurrence (the list is newest first). */
+  at: number;
+  /** The oldest occurrence in a collapsed run. */
+  since: number;
+  count: number;
+  text: string;
+}
+
+export function describeEvent(e: TimelineEntry): string {
+  const why = isErrorCode(e.detail) ? ` — ${describeError(e.detail)}` : '';
+  if (isRegistrationState(e.event)) return `${describeRegistration(e.event)}${why}`;
+  switch (e.event) {
+    case 'signed-in':
+      return e.detail ? `Signed in as ${e.detail}` : 'Signed in';
+    case 'signed-out':
+      return 'Signed out';
+    case 'signing-in':
+      return 'Signing in…';
+    case 'transport-up':
+      return 'Connected to the phone server';
+    case 'transport-lost':
+      return 'Connection to the phone server lost';
+    case 'register-ok':
+      return 'The phone server confirmed the registration';
+    case 'register-failed':
+      return `The phone server refused the registration${e.detail ? ` (${e.detail})` : ''}`;
+    default:
+      return `${e.event}${e.detail ? ` (${e.detail})` : ''}`;
+  }
+}
+
+/** Newest first, consecutive repeats collapsed. */
+export function timelineLines(entries: readonly TimelineEntry[]): TimelineLine[] {
+  const lines: TimelineLine[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i] as TimelineEntry;
+    const text = describeEvent(e);
+    const last = lines.at(-1);
+    if (last && last.text === text) {
+      last.count += 1;
+      last.since = e.at;
+    } else {
+      lines.push({ at: e.at, since: e.at, count: 1, text });
+    }
+  }
+  return lines;
+}
