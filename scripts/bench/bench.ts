@@ -93,46 +93,74 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
   const r = {
     'INVITE → engine sees the call': { ext: [] as number[], base: [] as number[] },
     'INVITE → ringtone (worker awake)': { ext: [] as number[], base: [] as number[] },
-    'INVITE → notification (worker awake)': { ext: [] as number[], base: [] as number[] },
-    'INVITE → notification (worker stopped)': { ext: [] as number[], base: [] as number[] },
-    // The trace: when the worker heard of the call (its notification no longer waits for this).
+    // A/B in the same run: the engine shows the notification (web notification), or the worker does (chrome.notifications).
+    'INVITE → notification by the engine (worker awake)': { ext: [] as number[], base: [] as number[] },
+    'INVITE → notification by the worker (worker awake)': { ext: [] as number[], base: [] as number[] },
+    'INVITE → notification by the engine (worker stopped)': { ext: [] as number[], base: [] as number[] },
+    'INVITE → notification by the worker (worker stopped)': { ext: [] as number[], base: [] as number[] },
+    // The trace: when the worker heard of the call.
     'INVITE → worker knows (awake)': { ext: [] as number[], base: [] as number[] },
     'INVITE → worker knows (stopped)': { ext: [] as number[], base: [] as number[] },
     'Answer → caller confirmed': { ext: [] as number[], base: [] as number[] },
+    // The microphone opened only on Answer instead of while ringing (the OS indicator lights for every caller otherwise).
+    'Answer → caller confirmed (microphone opened on Answer)': { ext: [] as number[], base: [] as number[] },
   };
   const cdp = await browser.context.newCDPSession(popup);
   await cdp.send('ServiceWorker.enable');
-  const n = smoke ? 2 : 20;
-  for (let i = 0; i < n; i++) {
-    // The extension, worker awake.
-    const ext = await place(consolePage, '+15550001001');
-    r['INVITE → engine sees the call'].ext.push((await timelineAfter(popup, 'incoming', ext.t0)) - ext.t0);
-    r['INVITE → ringtone (worker awake)'].ext.push((await timelineAfter(popup, 'ringtone', ext.t0)) - ext.t0);
-    r['INVITE → notification (worker awake)'].ext.push((await timelineAfter(popup, 'call-notified', ext.t0)) - ext.t0);
-    r['INVITE → worker knows (awake)'].ext.push((await timelineAfter(popup, 'worker-knows', ext.t0)) - ext.t0);
+  /** Who shows the call notification (the extension's `tuning.workerNotifies`, applied without re-registering). */
+  const setTuning = async (tuning: Record<string, number>) => {
+    await popup.evaluate((t) => chrome.storage.local.set({ tuning: t }), tuning);
+    await new Promise((res) => setTimeout(res, 500));
+  };
+  const notifier = (who: 'engine' | 'worker') => setTuning({ workerNotifies: who === 'worker' ? 1 : 0 });
+  /** Answers the ringing call from the popup; ms from the click until the caller is confirmed. */
+  const answer = async (callerId: string) => {
     await popup.getByRole('button', { name: 'Answer' }).waitFor();
     const t1 = await popup.evaluate(() => {
       const t = Date.now();
       (document.querySelector('button.answer') as HTMLButtonElement).click();
       return t;
     });
-    const confirmed = await until('caller confirmed', async () => (await events(consolePage)).find((e) => e.id === ext.id && e.type === 'confirmed'));
-    r['Answer → caller confirmed'].ext.push(confirmed.t - t1);
-    await callOver(consolePage, ext.id);
+    const confirmed = await until('caller confirmed', async () => (await events(consolePage)).find((e) => e.id === callerId && e.type === 'confirmed'));
+    return confirmed.t - t1;
+  };
+  const n = smoke ? 2 : 20;
+  for (let i = 0; i < n; i++) {
+    // Alternating which goes first, so neither always runs on a fresher machine.
+    const order: ('engine' | 'worker')[] = i % 2 === 0 ? ['engine', 'worker'] : ['worker', 'engine'];
+    for (const who of order) {
+      await notifier(who);
+      // The extension, worker awake.
+      const ext = await place(consolePage, '+15550001001');
+      r[`INVITE → notification by the ${who} (worker awake)`].ext.push((await timelineAfter(popup, 'call-notified', ext.t0)) - ext.t0);
+      if (who === 'engine') {
+        r['INVITE → engine sees the call'].ext.push((await timelineAfter(popup, 'incoming', ext.t0)) - ext.t0);
+        r['INVITE → ringtone (worker awake)'].ext.push((await timelineAfter(popup, 'ringtone', ext.t0)) - ext.t0);
+        r['INVITE → worker knows (awake)'].ext.push((await timelineAfter(popup, 'worker-knows', ext.t0)) - ext.t0);
+        r['Answer → caller confirmed'].ext.push(await answer(ext.id));
+      }
+      await callOver(consolePage, ext.id);
 
-    // The extension, worker stopped just before the call (nothing polls it meanwhile).
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await new Promise((res) => setTimeout(res, 500));
-    const asleep = await place(consolePage, '+15550001001');
-    await new Promise((res) => setTimeout(res, 1500));
-    r['INVITE → notification (worker stopped)'].ext.push((await timelineAfter(popup, 'call-notified', asleep.t0)) - asleep.t0);
-    r['INVITE → worker knows (stopped)'].ext.push((await timelineAfter(popup, 'worker-knows', asleep.t0)) - asleep.t0);
-    await callOver(consolePage, asleep.id);
+      // The extension, worker stopped just before the call (nothing polls it meanwhile).
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await new Promise((res) => setTimeout(res, 500));
+      const asleep = await place(consolePage, '+15550001001');
+      await new Promise((res) => setTimeout(res, 1500));
+      r[`INVITE → notification by the ${who} (worker stopped)`].ext.push((await timelineAfter(popup, 'call-notified', asleep.t0)) - asleep.t0);
+      if (who === 'engine') r['INVITE → worker knows (stopped)'].ext.push((await timelineAfter(popup, 'worker-knows', asleep.t0)) - asleep.t0);
+      await callOver(consolePage, asleep.id);
+    }
+    await setTuning({ micOnAnswer: 1 });
+    const late = await place(consolePage, '+15550001001');
+    await timelineAfter(popup, 'ringtone', late.t0);
+    r['Answer → caller confirmed (microphone opened on Answer)'].ext.push(await answer(late.id));
+    await callOver(consolePage, late.id);
+    await setTuning({});
 
     // The plain JsSIP page: INVITE → its `incoming` event, and its answer.
     const base = await place(consolePage, '+15550001002');
     const incoming = await until('baseline incoming', async () => (await events(baseline)).find((e) => e.type === 'incoming' && e.t >= base.t0));
-    for (const key of ['INVITE → engine sees the call', 'INVITE → ringtone (worker awake)', 'INVITE → notification (worker awake)', 'INVITE → notification (worker stopped)', 'INVITE → worker knows (awake)', 'INVITE → worker knows (stopped)'] as const) {
+    for (const key of Object.keys(r).filter((k) => k.startsWith('INVITE')) as (keyof typeof r)[]) {
       r[key].base.push(incoming.t - base.t0);
     }
     const t2 = await baseline.evaluate(() => {
@@ -142,6 +170,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     });
     const baseConfirmed = await until('baseline confirmed', async () => (await events(consolePage)).find((e) => e.id === base.id && e.type === 'confirmed'));
     r['Answer → caller confirmed'].base.push(baseConfirmed.t - t2);
+    r['Answer → caller confirmed (microphone opened on Answer)'].base.push(baseConfirmed.t - t2);
     await callOver(consolePage, base.id);
   }
   // The console page stays open: closing it would detach its CDP session, and

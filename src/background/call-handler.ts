@@ -10,7 +10,7 @@ import type { CallOp, EngineFact } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { callById, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
-import { callerLabel, callerOf, callNotification, describeCallEnd } from '../shared/text';
+import { callerLabel, callerOf, callNotification, describeCallEnd, describeDeviceFallback } from '../shared/text';
 import { CALL_NOTIFICATION_PREFIX, callNotificationId } from '../shared/call-state';
 import { recentCallFor, type RecentCall } from '../shared/recent-calls';
 import { SerialQueue } from '../shared/serial-queue';
@@ -19,6 +19,8 @@ import type { SnapshotStore } from './snapshot-store';
 
 const log = createLogger('calls');
 
+/** An audio device that went missing (one at a time, replaced). */
+export const DEVICE_NOTIFICATION = 'device';
 /** One notification for all missed calls ("3 missed calls"), not one per call. */
 export const MISSED_NOTIFICATION = 'missed';
 /** A caller ringing and hanging up in a loop updates the missed-calls notification at most this often. */
@@ -60,6 +62,10 @@ export class CallHandler {
         this.store.update((s) => withCall(s, call));
         return;
       }
+      case 'device-fallback':
+        // Told once per disappearance (the engine de-duplicates); one notification id, replaced.
+        void this.ports.notifier.show(DEVICE_NOTIFICATION, { ...describeDeviceFallback(fact.device), priority: 1 });
+        return;
       case 'call-notified': {
         // The engine could not show it: the worker's own, while the call still rings.
         const call = callById(this.store.get(), fact.callId);

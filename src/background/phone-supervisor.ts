@@ -8,6 +8,7 @@
  * the engine run one at a time (SerialQueue), so a toggle during sign-in or a
  * watchdog tick during a user action cannot interleave.
  */
+import { DEFAULT_AUDIO, isAudioPreferences, type AudioPreferences } from '../shared/audio-preferences';
 import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineFact, type EngineSettings, type EngineState } from '../shared/engine-types';
 import { hasAnyCall } from '../shared/snapshot';
 import { fail, ok, type Result } from '../shared/errors';
@@ -27,7 +28,13 @@ export const SESSION_NOTICE = 'session';
 const FRESH_CHECK_INTERVAL_MS = 5000;
 export const SESSION_WARNING_NOTICE = 'session-warning';
 
-export function engineConfigFor(session: StoredSession, identity: PhoneIdentity, tuning: PhoneTuning, calls: CallPreferences = DEFAULT_CALL_PREFERENCES): EngineSettings {
+export function engineConfigFor(
+  session: StoredSession,
+  identity: PhoneIdentity,
+  tuning: PhoneTuning,
+  calls: CallPreferences = DEFAULT_CALL_PREFERENCES,
+  audio: AudioPreferences = DEFAULT_AUDIO,
+): EngineSettings {
   return {
     wsUris: session.sip.wsUris,
     uri: session.sip.uri,
@@ -43,6 +50,9 @@ export function engineConfigFor(session: StoredSession, identity: PhoneIdentity,
     keepAliveSeconds: tuning.keepAliveSeconds,
     keepAliveDeadlineMs: tuning.keepAliveDeadlineMs,
     calls,
+    engineNotifies: tuning.workerNotifies !== 1,
+    micWhileRinging: tuning.micOnAnswer !== 1,
+    audio,
   };
 }
 
@@ -150,7 +160,18 @@ export class PhoneSupervisor {
   }
 
   private async engineConfig(session: StoredSession): Promise<EngineSettings> {
-    return engineConfigFor(session, await this.identity(), await this.tuning(), await this.callPreferences());
+    return engineConfigFor(session, await this.identity(), await this.tuning(), await this.callPreferences(), await this.audioPreferences());
+  }
+
+  async audioPreferences(): Promise<AudioPreferences> {
+    const stored = await this.ports.local.get('audioPreferences');
+    return isAudioPreferences(stored) ? stored : DEFAULT_AUDIO;
+  }
+
+  /** The options page chose a device, ringtone or volume: applied live by the engine, never re-registering. */
+  async setAudioPreferences(preferences: AudioPreferences): Promise<Result> {
+    await this.ports.local.set({ audioPreferences: preferences });
+    return this.pushConfig();
   }
 
   async callPreferences(): Promise<CallPreferences> {

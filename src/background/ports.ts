@@ -5,6 +5,7 @@
  * channel to the real phone engine.
  */
 import type { CallPreferences } from '../shared/engine-types';
+import type { AudioPreferences } from '../shared/audio-preferences';
 import type { RecentCall } from '../shared/recent-calls';
 import type { LoginGrant, LoginOutcome } from '../shared/login-contract';
 import type { ApiOf, ResponseOf, TypeOf } from '../shared/protocol';
@@ -28,6 +29,8 @@ export interface LocalState {
   recentCalls: RecentCall[];
   /** Call waiting and the DTMF transport (options page). */
   callPreferences: CallPreferences;
+  /** Devices, ringtone and ring volume (options page). */
+  audioPreferences: AudioPreferences;
 }
 
 /** storage.session: survives worker restarts within one browser session. */

@@ -57,6 +57,8 @@ export function createRouter(deps: RouterDeps) {
     'call-op': (m) => calls.op(m.callId, m.op),
     'set-call-preferences': (m) => phone.setCallPreferences(m.preferences),
     'get-call-preferences': () => phone.callPreferences(),
+    'set-audio-preferences': (m) => phone.setAudioPreferences(m.preferences),
+    'get-audio-preferences': () => phone.audioPreferences(),
     'mic-result': (m) => phone.onMicResult(m.granted),
     'get-call-stats': async (m) => ((await ports.engine.exists()) ? ports.engine.request('engine-stats', { callId: m.callId }) : null),
     'get-timeline': () => timeline.all(),

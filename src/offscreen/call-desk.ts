@@ -15,6 +15,9 @@ import { sipDomainOf, transferUri } from '../shared/transfer-target';
 import { CallBook } from './call-book';
 import { IncomingCall, type CallEnvironment, type CallEvents } from './incoming-call';
 import { Ringtone } from './ringtone';
+import { AudioDevices, type DeviceLister } from './audio-devices';
+import { acquireMicrophone } from './microphone';
+import type { AudioDeviceKind, AudioPreferences } from '../shared/audio-preferences';
 import type { CallAlerts } from '../platform/call-alerts';
 import { callNotification } from '../shared/text';
 import { callNotificationId } from '../shared/call-state';
@@ -33,6 +36,8 @@ export interface DeskHost {
   idle(): void;
   /** The call's notification, shown from here (platform/call-alerts.ts). */
   alerts: CallAlerts;
+  /** The browser's media devices (null in a unit test without them). */
+  media: DeviceLister | null;
 }
 
 export class CallDesk {
@@ -46,8 +51,36 @@ export class CallDesk {
   };
   private readonly env: CallEnvironment;
 
+  private readonly devices: AudioDevices;
+  private audio: AudioPreferences | null = null;
+
   constructor(private readonly host: DeskHost) {
-    this.env = { now: host.now, newId: () => crypto.randomUUID(), createSpeaker: () => new Audio() };
+    this.devices = new AudioDevices(host.media, (device) => host.report({ kind: 'device-fallback', at: host.now(), device }));
+    this.devices.onChange((kind, id) => this.onDeviceChange(kind, id));
+    this.env = {
+      now: host.now,
+      newId: () => crypto.randomUUID(),
+      createSpeaker: () => new Audio(),
+      microphone: async () => acquireMicrophone(await this.devices.use('microphone')),
+      speakerId: async () => (await this.devices.use('speaker')) ?? '',
+      micWhileRinging: () => this.host.config()?.micWhileRinging ?? true,
+    };
+  }
+
+  /** The agent's devices and ringtone (from the config): applied at once, to the calls in progress too. */
+  applyAudio(audio: AudioPreferences): void {
+    if (this.audio && JSON.stringify(this.audio) === JSON.stringify(audio)) return;
+    this.audio = audio;
+    this.ringtone.configure(audio.ringtone, audio.ringVolume);
+    this.devices.set(audio);
+  }
+
+  private onDeviceChange(kind: AudioDeviceKind, id: string | null): void {
+    if (kind === 'ringer') return void this.ringtone.setOutput(id ?? '').catch((err: unknown) => log.warn('ringer output', err));
+    for (const call of this.book.all()) {
+      if (kind === 'speaker') void call.setSpeaker(id ?? '');
+      else void call.switchMicrophone();
+    }
   }
 
   get size(): number {
@@ -90,6 +123,22 @@ export class CallDesk {
     // ring), shown from here: no hop to the worker, no worker start. Then the
     // worker hears of the call, then the ringtone; the call has already started
     // taking the microphone for a fast Answer.
+    const engineNotifies = this.host.config()?.engineNotifies ?? true;
+    if (!engineNotifies) {
+      this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting, engineNotifies });
+    } else {
+      this.notify(call, waiting);
+    }
+    this.ringtone
+      .start(waiting ? 'waiting' : 'ring')
+      .then(() => {
+        if (this.book.get(call.id) === call && call.phase === 'ringing') this.host.report({ kind: 'call-ringtone', at: this.host.now(), callId: call.id });
+      })
+      .catch((err: unknown) => log.warn('ringtone did not start', err));
+  }
+
+  /** Shows the call's notification from here, tells the worker of the call, then whether it is on screen. */
+  private notify(call: IncomingCall, waiting: boolean): void {
     const tag = callNotificationId(call.id);
     const shown = this.host.alerts.show(tag, callNotification(call.view, waiting));
     this.alerted.set(call.id, shown);
@@ -99,12 +148,6 @@ export class CallDesk {
       // Answered or gone before it was on screen: take it down (one per call, never left behind).
       if (ok && (this.book.get(call.id) !== call || call.phase !== 'ringing')) void this.host.alerts.close(tag);
     });
-    this.ringtone
-      .start(admission === 'waiting' ? 'waiting' : 'ring')
-      .then(() => {
-        if (this.book.get(call.id) === call && call.phase === 'ringing') this.host.report({ kind: 'call-ringtone', at: this.host.now(), callId: call.id });
-      })
-      .catch((err: unknown) => log.warn('ringtone did not start', err));
   }
 
   /** Every control the agent has over a call, behind one command. */

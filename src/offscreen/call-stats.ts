@@ -36,6 +36,8 @@ export async function audioStats(pc: RTCPeerConnection): Promise<CallStats> {
     inboundDuration: 0,
     roundTripMs: null,
     jitterMs: null,
+    microphoneLabel: pc.getSenders().find((s) => s.track?.kind === 'audio')?.track?.label ?? '',
+    speakerId: '',
   };
   let pairRtt: number | null = null;
   (await pc.getStats()).forEach((stat: Stat) => {

@@ -32,11 +32,15 @@ export async function watchMicPermission(onChange: (status: MicStatus) => void):
 
 export type MicResult = { ok: true; stream: MediaStream } | { ok: false; error: ErrorCode };
 
-export async function acquireMicrophone(): Promise<MicResult> {
+/** The chosen microphone (`deviceId`), or the default when none is chosen or the chosen one is gone. */
+export async function acquireMicrophone(deviceId: string | null = null): Promise<MicResult> {
+  const constraints: MediaStreamConstraints = deviceId ? { ...CONSTRAINTS, audio: { ...(CONSTRAINTS.audio as MediaTrackConstraints), deviceId: { exact: deviceId } } } : CONSTRAINTS;
   try {
-    return { ok: true, stream: await navigator.mediaDevices.getUserMedia(CONSTRAINTS) };
+    return { ok: true, stream: await navigator.mediaDevices.getUserMedia(constraints) };
   } catch (err) {
     const name = err instanceof DOMException ? err.name : '';
+    // Unplugged between the check and the call: the default rather than no call.
+    if (deviceId && (name === 'OverconstrainedError' || name === 'NotFoundError')) return acquireMicrophone(null);
     if (name === 'NotAllowedError' || name === 'SecurityError') {
       return { ok: false, error: (await micPermission()) === 'denied' ? 'mic_denied' : 'mic_not_granted' };
     }

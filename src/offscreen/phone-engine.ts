@@ -17,6 +17,7 @@ import { registrationErrorFor } from '../shared/sip-causes';
 import { sipDomainOf } from '../shared/transfer-target';
 import { webCallAlerts, type CallAlerts } from '../platform/call-alerts';
 import { CallDesk } from './call-desk';
+import type { DeviceLister } from './audio-devices';
 import { acquireMicrophone, micPermission, releaseStream } from './microphone';
 import { ObservedSocket, type InnerSocket } from './observed-socket';
 import { RegistrationKeeper } from './registration-keeper';
@@ -41,6 +42,8 @@ export interface EngineDeps {
   microphone?: { acquire: typeof acquireMicrophone; permission: typeof micPermission };
   /** Call notifications (default: web notifications through the extension's worker registration). */
   alerts?: CallAlerts;
+  /** Media devices (default: navigator.mediaDevices; null: none). */
+  media?: DeviceLister | null;
 }
 
 export class PhoneEngine {
@@ -77,6 +80,7 @@ export class PhoneEngine {
       },
       idle: () => this.onIdle(),
       alerts: deps.alerts ?? webCallAlerts,
+      media: deps.media !== undefined ? deps.media : typeof navigator !== 'undefined' && navigator.mediaDevices ? navigator.mediaDevices : null,
     });
     this.keeper = new RegistrationKeeper(
       {
@@ -145,6 +149,7 @@ export class PhoneEngine {
     const config: EngineConfig = { ...settings, password: credential.password };
     const previous = this.config;
     this.config = config;
+    if (config.audio) this.calls.applyAudio(config.audio);
     this.keeper.retune({
       refreshSeconds: config.refreshSeconds,
       registerDeadlineMs: config.registerDeadlineMs,
@@ -358,7 +363,7 @@ export class PhoneEngine {
 
 /** The config without what never needs a new user agent (call preferences, the keeper's tuning), and optionally without the credential. */
 function userAgentPart(c: EngineConfig, withCredential: boolean): string {
-  const blank = { calls: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
+  const blank = { calls: null, engineNotifies: null, audio: null, micWhileRinging: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
   return JSON.stringify({ ...c, ...blank, ...(withCredential ? {} : { authorizationUser: '', password: '' }) });
 }
 

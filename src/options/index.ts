@@ -12,6 +12,7 @@ import { timelineLines, type TimelineLine } from './timeline-view';
 import type { DtmfTransport } from '../shared/engine-types';
 import { renderLineTest } from './line-test';
 import { renderGreeting } from './greeting';
+import './audio';
 
 const table = document.getElementById('diagnostics') as HTMLTableSectionElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;

@@ -1,3 +1,4 @@
+import type { AudioDeviceKind, AudioPreferences } from './audio-preferences';
 import type { CallEndReason, CallView } from './call-state';
 import type { IceServer } from './login-contract';
 import type { ErrorCode } from './errors';
@@ -28,6 +29,12 @@ export interface EngineConfig {
   keepAliveDeadlineMs: number;
   /** How calls behave; changing these never restarts the user agent. */
   calls: CallPreferences;
+  /** The engine shows each call's notification itself (else the worker does); never restarts the user agent. */
+  engineNotifies: boolean;
+  /** Devices and ringtone, applied live (a device change never re-registers nor drops a call). */
+  audio: AudioPreferences;
+  /** Open the microphone while a call rings (a faster Answer), or only on Answer. */
+  micWhileRinging: boolean;
 }
 
 /** What the worker pushes: the configuration without the SIP password (the engine asks for it). */
@@ -112,6 +119,9 @@ export interface CallStats {
   inboundDuration: number;
   roundTripMs: number | null;
   jitterMs: number | null;
+  /** The devices this call uses now: the microphone track's label, the output's id ('' = default). */
+  microphoneLabel: string;
+  speakerId: string;
 }
 
 /** Facts the engine reports; the worker turns them into state. */
@@ -126,6 +136,8 @@ export type EngineFact =
   /** The engine's notification for a call is on screen (`shown`), or could not be shown: the worker shows its own. */
   | { kind: 'call-notified'; at: number; callId: string; shown: boolean }
   | { kind: 'call-ringtone'; at: number; callId: string }
+  /** A chosen audio device is missing (unplugged): the default is used instead, the call goes on. */
+  | { kind: 'device-fallback'; at: number; device: AudioDeviceKind }
   /** The call changed (phase or flags): the whole call, so the worker never merges. */
   | { kind: 'call-updated'; at: number; call: EngineCall }
   | { kind: 'call-ended'; at: number; callId: string; reason: CallEndReason; cause: string };

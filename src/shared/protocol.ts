@@ -11,6 +11,7 @@ import { DTMF_TONES, MAX_TRANSFER_TARGET, type CallOp, type CallPreferences, typ
 import type { ErrorCode, Result } from './errors';
 import type { RecentCall } from './recent-calls';
 import { isMessageId } from './voicemail';
+import { isAudioPreferences, type AudioPreferences } from './audio-preferences';
 import type { RoutingDraft } from './routing-contract';
 import type { Snapshot } from './snapshot';
 import type { TimelineEntry } from './timeline-types';
@@ -30,6 +31,9 @@ export interface BackgroundApi {
   /** The options page's call settings (call waiting, DTMF transport). */
   'set-call-preferences': { req: { preferences: CallPreferences }; res: Result };
   'get-call-preferences': { req: Record<string, never>; res: CallPreferences };
+  /** The options page's audio settings (devices, ringtone, volume): applied live. */
+  'set-audio-preferences': { req: { preferences: AudioPreferences }; res: Result };
+  'get-audio-preferences': { req: Record<string, never>; res: AudioPreferences };
   /** The permission page says the microphone was granted (or refused). */
   'mic-result': { req: { granted: boolean }; res: Result };
   /** "Reconnect now" / "Allow microphone": the one action that can fix the connection. */
@@ -158,6 +162,8 @@ const backgroundChecks: Record<TypeOf<'background'>, Check> = {
   'call-op': callOp,
   'set-call-preferences': (m) => isCallPreferences(m.preferences),
   'get-call-preferences': none,
+  'set-audio-preferences': (m) => isAudioPreferences(m.preferences),
+  'get-audio-preferences': none,
   'mic-result': (m) => bool(m.granted),
   'fix-connection': none,
   'get-call-stats': callId,

@@ -69,6 +69,7 @@ const FACTS: Record<string, Record<string, Check>> = {
   mic: { status: oneOf(['granted', 'denied', 'prompt', 'unknown']) },
   'call-incoming': { call: isCallView, waiting: bool, engineNotifies: bool },
   'call-notified': { callId: id, shown: bool },
+  'device-fallback': { device: oneOf(['microphone', 'speaker', 'ringer']) },
   'call-ringtone': { callId: id },
   'call-updated': { call: isCallView },
   'call-ended': { callId: id, reason: oneOf(END_REASONS), cause: str(256) },

@@ -4,6 +4,7 @@
  * table keeps the notification, the badge tooltip and the popup saying the same.
  */
 import type { CallEndReason, CallNotice, CallView, QualityIssue } from './call-state';
+import type { AudioDeviceKind } from './audio-preferences';
 import type { ErrorCode } from './errors';
 import type { RegistrationState } from './registration-state';
 import type { RoutingSummary } from './snapshot';
@@ -108,6 +109,14 @@ export function callNotification(call: Pick<CallView, 'remoteName' | 'remoteNumb
     requireInteraction: true,
     priority: 2 as const,
   };
+}
+
+const DEVICE_NAMES: Record<AudioDeviceKind, string> = { microphone: 'microphone', speaker: 'speaker', ringer: 'ringer output' };
+
+/** A chosen device is missing: what the agent is told (the call, if any, goes on). */
+export function describeDeviceFallback(kind: AudioDeviceKind): { title: string; message: string } {
+  const name = DEVICE_NAMES[kind];
+  return { title: `Your ${name} is not connected`, message: `Using the default ${name} instead. Calls go on; choose another in the extension's options.` };
 }
 
 /** The provider's "Test my line" call is shown as such, whatever its caller data says. */

@@ -21,6 +21,14 @@ export interface PhoneTuning {
   escalateSeconds: number;
   /** How long before the login expires the agent is offered to stay signed in. */
   sessionWarningMinutes: number;
+  /**
+   * 1: the worker shows the incoming-call notification (chrome.notifications)
+   * instead of the phone engine (a web notification): the benchmark's A/B
+   * lever, and a way back should a platform's web notifications misbehave.
+   */
+  workerNotifies: number;
+  /** 1: the microphone opens only on Answer, not while the call rings (the benchmark's A/B lever). */
+  micOnAnswer: number;
 }
 
 export const DEFAULT_TUNING: PhoneTuning = {
@@ -33,6 +41,8 @@ export const DEFAULT_TUNING: PhoneTuning = {
   graceSeconds: 5,
   escalateSeconds: 20,
   sessionWarningMinutes: 10,
+  workerNotifies: 0,
+  micOnAnswer: 0,
 };
 
 /** Merges stored overrides, ignoring anything that is not a positive number. */

@@ -4,6 +4,7 @@
  * contact, 200 without it, 403, or silence. The registration promise proven in
  * seconds, not in multi-minute browser runs.
  */
+import { DEFAULT_AUDIO } from '../../../src/shared/audio-preferences';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PhoneEngine } from '../../../src/offscreen/phone-engine';
 import type { InnerSocket } from '../../../src/offscreen/observed-socket';
@@ -78,6 +79,9 @@ const settings = (user = '1900000000:alice'): EngineSettings => ({
   keepAliveSeconds: 100,
   keepAliveDeadlineMs: 300,
   calls: DEFAULT_CALL_PREFERENCES,
+  engineNotifies: true,
+  audio: DEFAULT_AUDIO,
+  micWhileRinging: true,
 });
 
 let engine: PhoneEngine | null = null;
