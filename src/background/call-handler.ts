@@ -9,7 +9,7 @@ import { isLive } from '../shared/call-state';
 import type { CallOp, EngineFact } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import { callById, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
+import { callById, hasAnyCall, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
 import { callerLabel, callerOf, callNotification, describeCallEnd, describeDeviceFallback } from '../shared/text';
 import { CALL_NOTIFICATION_PREFIX, callNotificationId } from '../shared/call-state';
 import { recentCallFor, type RecentCall } from '../shared/recent-calls';
@@ -60,6 +60,8 @@ export class CallHandler {
         // shows it itself when it can (no hop, no worker start on the ring path).
         if (!fact.engineNotifies) this.notifyCall(call, fact.waiting);
         this.store.update((s) => withCall(s, call));
+        // The incoming-call window, if the agent asked for it (options page): to the front.
+        void this.ports.local.get('callPreferences').then((p) => (p?.callWindow ? this.ports.ui.callWindow(true) : undefined)).catch(() => undefined);
         return;
       }
       case 'device-fallback':
@@ -92,6 +94,8 @@ export class CallHandler {
         // A line test is the test's result (its own region), not one of the agent's calls.
         if (ended && !ended.lineTest) this.onEnded(recentCallFor(ended, fact.reason, fact.at));
         if (missed) this.showMissedSoon();
+        // The calls are over: the incoming-call window (if one is open) goes too.
+        if (!hasAnyCall(this.store.get())) void this.ports.ui.callWindow(false).catch(() => undefined);
         return;
       }
       default:

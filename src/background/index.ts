@@ -10,7 +10,7 @@ import { localArea, onLocalChange, sessionArea } from '../platform/storage';
 import { showNotification, clearNotification, onNotificationButton, onNotificationClicked, forgetDismissedNotifications, shownNotifications } from '../platform/notifications';
 import { setBadge, tryOpenPopup } from '../platform/action';
 import { ensureAlarm, onAlarm } from '../platform/alarms';
-import { openExtensionTab } from '../platform/tabs';
+import { callWindow, openExtensionTab } from '../platform/tabs';
 import { onCommand, onInstalled, onStartup, onUpdateAvailable, reloadExtension } from '../platform/lifecycle';
 import { engineChannel } from '../platform/engine-channel';
 import { requestLogin } from './login-client';
@@ -44,6 +44,7 @@ const ports: Ports = {
     publish: (snapshot) => broadcast('ui', 'snapshot', { snapshot }),
     setBadge,
     openPermissionPage: () => openExtensionTab('permission.html'),
+    callWindow,
   },
   login: requestLogin,
   now: () => Date.now(),

@@ -87,6 +87,8 @@ export interface UiPort {
   publish(snapshot: Snapshot): void;
   setBadge(spec: { text: string; color: string; title: string }): Promise<void>;
   openPermissionPage(): Promise<void>;
+  /** The incoming-call window (optional, the options page turns it on): brought to the front, or closed. */
+  callWindow(open: boolean): Promise<void>;
 }
 
 export interface Ports {

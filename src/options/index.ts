@@ -143,16 +143,18 @@ void renderTimeline();
 
 const preferencesForm = document.getElementById('call-preferences') as HTMLFormElement;
 const callWaiting = document.getElementById('call-waiting') as HTMLInputElement;
+const callWindow = document.getElementById('call-window') as HTMLInputElement;
 const dtmfTransport = document.getElementById('dtmf-transport') as HTMLSelectElement;
 const preferencesStatus = document.getElementById('call-preferences-status') as HTMLSpanElement;
 
 void requestBackground('get-call-preferences', {}).then((p) => {
   callWaiting.checked = p.callWaiting;
+  callWindow.checked = p.callWindow === true;
   dtmfTransport.value = p.dtmfTransport;
 });
 preferencesForm.addEventListener('submit', (e) => {
   e.preventDefault();
-  const preferences = { callWaiting: callWaiting.checked, dtmfTransport: dtmfTransport.value as DtmfTransport };
+  const preferences = { callWaiting: callWaiting.checked, callWindow: callWindow.checked, dtmfTransport: dtmfTransport.value as DtmfTransport };
   void requestBackground('set-call-preferences', { preferences }).then((r) => {
     preferencesStatus.textContent = r.ok ? 'Saved.' : describeError(r.error);
   });

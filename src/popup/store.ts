@@ -80,8 +80,9 @@ export function createPopupStore() {
     };
   });
 
-  // Opening the popup is seeing the missed calls, and a moment to re-read the routing.
-  void requestBackground('missed-seen', {}).catch(() => undefined);
+  // Opening the popup is seeing the missed calls (the call window opening by itself is not),
+  // and a moment to re-read the routing.
+  if (!location.search.includes('window=call')) void requestBackground('missed-seen', {}).catch(() => undefined);
   void requestBackground('refresh-routing', {}).catch(() => undefined);
   void requestBackground('refresh-voicemail', {}).catch(() => undefined);
   // Listen first, then ask: a push that lands between the two is not lost.

@@ -45,6 +45,8 @@ export type DtmfTransport = 'rfc4733' | 'info';
 export interface CallPreferences {
   /** A second call while in one rings softly (call waiting); off: it gets 486 at once. */
   callWaiting: boolean;
+  /** A small window comes to the front when a call rings (for desktops that hide notification buttons). */
+  callWindow?: boolean;
   /** RFC 4733 telephone-events in the media (default), or SIP INFO application/dtmf-relay. */
   dtmfTransport: DtmfTransport;
 }

@@ -151,7 +151,7 @@ export function isCallOp(v: unknown): v is CallOp {
 }
 
 const isCallPreferences = (v: unknown): v is CallPreferences =>
-  isObject(v) && bool(v.callWaiting) && (v.dtmfTransport === 'rfc4733' || v.dtmfTransport === 'info');
+  isObject(v) && bool(v.callWaiting) && (v.dtmfTransport === 'rfc4733' || v.dtmfTransport === 'info') && (v.callWindow === undefined || bool(v.callWindow));
 const callOp: Check = (m) => callId(m) && isCallOp(m.op);
 
 const backgroundChecks: Record<TypeOf<'background'>, Check> = {

@@ -86,6 +86,8 @@ export function fakePorts(login: (server: string, u: string, p: string) => Promi
   const published: Snapshot[] = [];
   const badges: Array<{ text: string; color: string; title: string }> = [];
   let permissionPageOpened = 0;
+  /** Each request to open (true) or close (false) the incoming-call window. */
+  const callWindows: boolean[] = [];
   let clock = 1_800_000_000_000;
   let ids = 0;
   const ports: Ports = {
@@ -100,6 +102,7 @@ export function fakePorts(login: (server: string, u: string, p: string) => Promi
       publish: (s) => void published.push(s),
       setBadge: async (b) => void badges.push(b),
       openPermissionPage: async () => void permissionPageOpened++,
+      callWindow: async (open) => void callWindows.push(open),
     },
     login,
     now: () => clock,
@@ -114,6 +117,7 @@ export function fakePorts(login: (server: string, u: string, p: string) => Promi
     published,
     badges,
     permissionPageOpens: () => permissionPageOpened,
+    callWindows,
     advance: (ms: number) => void (clock += ms),
   };
 }

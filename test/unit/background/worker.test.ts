@@ -145,6 +145,20 @@ describe('calls', () => {
     expect(w.notifications.has('call:c1')).toBe(false);
   });
 
+  it('the incoming-call window, when the agent asked for it: to the front when a call rings, closed when the calls are over', async () => {
+    const w = worker();
+    w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
+    w.onFact(fact('call-ended', { callId: 'c1', reason: 'missed', cause: 'Canceled' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.callWindows).toEqual([false]); // Off by default: never opened.
+    await w.local.set({ callPreferences: { callWaiting: true, dtmfTransport: 'rfc4733', callWindow: true } });
+    w.onFact(fact('call-incoming', { call: { ...call, id: 'c2' }, waiting: false, engineNotifies: false }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.callWindows).toEqual([false, true]);
+    w.onFact(fact('call-ended', { callId: 'c2', reason: 'remote-hangup', cause: 'BYE' }));
+    expect(w.callWindows).toEqual([false, true, false]);
+  });
+
   it('a double Answer is one answer; a stale id is no_such_call', async () => {
     const w = worker();
     w.onFact(fact('call-incoming', { call, waiting: false, engineNotifies: false }));
