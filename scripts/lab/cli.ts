@@ -1,7 +1,7 @@
 /**
  * Runs the lab for a person (or a script) in the background:
  *
- *   tsx scripts/lab/cli.ts start [--login-port N] [--sip-ws-port N] [--ring-timeout S] [--session-lifetime S]
+ *   tsx scripts/lab/cli.ts start [--login-port N] [--sip-ws-port N] [--ring-timeout S] [--session-lifetime S] [--edges N]
  *   tsx scripts/lab/cli.ts status
  *   tsx scripts/lab/cli.ts stop
  *
@@ -21,6 +21,8 @@ interface CliState {
   pid: number;
   loginUrl: string;
   wsUri: string;
+  /** Every edge's WebSocket URI (one unless started with --edges). */
+  wsUris: string[];
   consoleUrl: string;
   sipDomain: string;
   /** Prefix that runs a command inside the lab's network namespace. */
@@ -106,6 +108,7 @@ async function stop(): Promise<number> {
   }
   // A serving process killed hard cannot stop its Kamailio: find it by its config path.
   killProcessesUsing(join(WORK_DIR, 'kamailio.cfg'));
+  for (let edge = 1; edge < 4; edge += 1) killProcessesUsing(join(WORK_DIR, `edge${edge}`, 'kamailio.cfg'));
   await rm(STATE_FILE, { force: true });
   process.stderr.write(state ? `lab stopped (pid ${state.pid})\n` : 'lab was not running\n');
   return 0;
@@ -125,6 +128,7 @@ async function serve(args: string[]): Promise<number> {
     pid: process.pid,
     loginUrl: lab.loginUrl,
     wsUri: lab.wsUri,
+    wsUris: lab.wsUris,
     consoleUrl: lab.consoleUrl,
     sipDomain: lab.sipDomain,
     enter: enterCommand(process.pid, process.env['NETNS_RUN_MODE']),
@@ -152,6 +156,7 @@ function parseLabFlags(args: string[]): LabOptions {
     '--sip-ws-port': 'sipWsPort',
     '--ring-timeout': 'ringTimeoutSeconds',
     '--session-lifetime': 'sessionLifetimeSeconds',
+    '--edges': 'edges',
   };
   const options: Record<string, number> = {};
   for (let i = 0; i < args.length; i += 2) {

@@ -34,6 +34,11 @@ export class KamailioProcess {
     return this.child?.pid ?? null;
   }
 
+  /** Started and not stopped, killed or exited since. */
+  get running(): boolean {
+    return this.child !== null;
+  }
+
   async start(): Promise<void> {
     if (this.child) return;
     if (await isListening(this.options.sipWsPort)) {

@@ -37,6 +37,11 @@ export interface LabOptions {
   workDir?: string;
   /** No progress lines on stderr. */
   quiet?: boolean;
+  /**
+   * Kamailio edges sharing registrations (DMQ), 1 to 4; default 1, the
+   * single server. Edge n listens on sipWsPort + 10 n (README: "The 2-edge lab").
+   */
+  edges?: number;
 }
 
 /** A message to put in an account's voicemail without a call (POST /lab/accounts/:user/voicemail). */
@@ -61,9 +66,24 @@ export interface LabVoicemailMessage extends MessageJson {
   bytes: number;
 }
 
+/** A binding as one edge's usrloc holds it. */
+export interface EdgeBinding {
+  /** The contact URI. */
+  address: string;
+  /** Where it was registered from, ";edge=<n>" naming the edge that holds its connection (several edges only). */
+  received: string | null;
+  /** The edge whose connection carries it (from `received`); null on a single server. */
+  heldBy: number | null;
+}
+
 export interface Lab {
   loginUrl: string;
+  /** The primary edge's WebSocket URI (the first of wsUris). */
   wsUri: string;
+  /** Every edge's WebSocket URI, the primary first: what the login answer's sip.wsUris lists. */
+  wsUris: string[];
+  /** How many Kamailio edges run (LabOptions.edges). */
+  edges: number;
   /** Where plain SIP phones send their requests (UDP). */
   sipUdpAddress: { host: '127.0.0.1'; port: number };
   sipDomain: string;
@@ -79,16 +99,32 @@ export interface Lab {
   clearVoicemail(user: string): Promise<void>;
   /** `user`'s messages, newest first. */
   voicemailMessages(user: string): Promise<LabVoicemailMessage[]>;
-  /** Contact URIs Kamailio's usrloc holds for `user`; [] when none. */
+  /** Contact URIs the primary's usrloc holds for `user`; [] when none. */
   locations(user: string): Promise<string[]>;
-  /** Removes the user's bindings on the server while the WebSocket stays open. */
+  /** Contact URIs edge `edge`'s usrloc holds for `user` (its own and those replicated to it). */
+  locationsOn(edge: number, user: string): Promise<string[]>;
+  /** The bindings edge `edge`'s usrloc holds for `user`, with the edge that holds each one's connection. */
+  bindingsOn(edge: number, user: string): Promise<EdgeBinding[]>;
+  /**
+   * The running edge that holds `user`'s connection: its own location table
+   * lists a binding of `user` registered there. Null when none does.
+   */
+  edgeOf(user: string): Promise<number | null>;
+  /** SIGKILL on every process of edge `edge` (a crash; the primary is edge 0). */
+  killEdge(edge: number): Promise<void>;
+  /** Starts edge `edge` again; resolves once it answers and has rejoined the other running edges (DMQ). */
+  startEdge(edge: number): Promise<void>;
+  /** Whether edge `edge` runs (started and not killed or stopped). */
+  edgeRunning(edge: number): boolean;
+  /** Removes the user's bindings on the primary while the WebSocket stays open. */
   dropBinding(user: string): Promise<void>;
+  /** The *Kamailio methods act on the primary (edge 0). */
   restartKamailio(): Promise<void>;
   stopKamailio(): Promise<void>;
-  /** SIGKILL on every Kamailio process: a crash, no clean shutdown. */
+  /** SIGKILL on every Kamailio process of the primary: a crash, no clean shutdown. */
   killKamailio(): Promise<void>;
   startKamailio(): Promise<void>;
-  /** kill -STOP on every Kamailio process: sockets stay open, nothing answers. */
+  /** kill -STOP on every process of the primary: sockets stay open, nothing answers. */
   freezeKamailio(): Promise<void>;
   thawKamailio(): Promise<void>;
   /** Stops the desk phone, Kamailio, rtpengine and the login service; leaves no process behind. */
@@ -102,6 +138,10 @@ const USRLOC_TIMER_SECONDS = 5;
 const REGISTRATION_EXPIRES_SECONDS = 120;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+const MAX_EDGES = 4;
+/** Edge n's ports are edge 0's plus n times this: clear of the media ports (+100). */
+const EDGE_PORT_STRIDE = 10;
+
 /** Ports derived from the WebSocket port (see LabOptions.sipWsPort). */
 export function labPorts(sipWsPort: number, sipUdpPort = sipWsPort + 1): LabPorts {
   return {
@@ -111,6 +151,7 @@ export function labPorts(sipWsPort: number, sipUdpPort = sipWsPort + 1): LabPort
     // baresip also listens for SIP over TLS on its SIP port + 1.
     deskphoneSipPort: sipWsPort + 3,
     deskphoneCtrlPort: sipWsPort + 5,
+    interEdgePort: sipWsPort + 6,
     // 100 media port pairs: plenty for a lab, and clear of the login service's 8787.
     mediaPortMin: sipWsPort + 100,
     mediaPortMax: sipWsPort + 299,
@@ -123,14 +164,24 @@ export interface LabPorts {
   rtpengineNgPort: number;
   deskphoneSipPort: number;
   deskphoneCtrlPort: number;
+  /** DMQ and calls relayed between edges (UDP), used only with several edges. */
+  interEdgePort: number;
   mediaPortMin: number;
   mediaPortMax: number;
+}
+
+/** Edge `index`'s own Kamailio ports: edge 0 is the lab's usual server; the others sit EDGE_PORT_STRIDE apart. */
+export function edgePorts(ports: LabPorts, index: number): { sipWsPort: number; sipUdpPort: number; interEdgePort: number } {
+  if (index === 0) return { sipWsPort: ports.sipWsPort, sipUdpPort: ports.sipUdpPort, interEdgePort: ports.interEdgePort };
+  const sipWsPort = ports.sipWsPort + EDGE_PORT_STRIDE * index;
+  return { sipWsPort, sipUdpPort: sipWsPort + 1, interEdgePort: sipWsPort + 6 };
 }
 
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const loginPort = options.loginPort ?? 8787;
   const ports = labPorts(options.sipWsPort ?? 8088, options.sipUdpPort);
-  const { sipWsPort } = ports;
+  const edgeCount = options.edges ?? 1;
+  if (!Number.isInteger(edgeCount) || edgeCount < 1 || edgeCount > MAX_EDGES) throw new Error(`edges must be 1 to ${MAX_EDGES}, not ${edgeCount}`);
   const workDir = resolve(options.workDir ?? join(REPO_ROOT, '.lab'));
   const log = options.quiet ? () => undefined : (line: string) => process.stderr.write(`[lab] ${line}\n`);
   const install = findKamailioInstall();
@@ -140,25 +191,47 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   await bundleConsole(join(workDir, 'console'));
 
   const secret = randomBytes(24).toString('hex');
-  const wsUri = `ws://127.0.0.1:${sipWsPort}`;
-  const ctlSocket = join(workDir, 'kamailio.ctl');
-  const config = join(workDir, 'kamailio.cfg');
-  await writeKamailioConfig(config, {
-    sipWsPort,
-    sipUdpPort: ports.sipUdpPort,
-    rtpengineNgPort: ports.rtpengineNgPort,
-    loginPort,
-    sipDomain: SIP_DOMAIN,
-    secret,
-    moduleDir: install.moduleDir,
-    ctlSocket,
-    usrlocTimerSeconds: USRLOC_TIMER_SECONDS,
-    registrationExpires: REGISTRATION_EXPIRES_SECONDS,
-  });
+  const edges: Edge[] = [];
+  for (let index = 0; index < edgeCount; index += 1) {
+    const own = edgePorts(ports, index);
+    // Edge 0 keeps the single server's files; the others get a folder each.
+    const dir = index === 0 ? workDir : join(workDir, `edge${index}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const ctlSocket = join(dir, 'kamailio.ctl');
+    const config = join(dir, 'kamailio.cfg');
+    const others = [...Array(edgeCount).keys()].filter((other) => other !== index);
+    await writeKamailioConfig(config, {
+      sipWsPort: own.sipWsPort,
+      sipUdpPort: own.sipUdpPort,
+      rtpengineNgPort: ports.rtpengineNgPort,
+      loginPort,
+      sipDomain: SIP_DOMAIN,
+      secret,
+      moduleDir: install.moduleDir,
+      ctlSocket,
+      usrlocTimerSeconds: USRLOC_TIMER_SECONDS,
+      registrationExpires: REGISTRATION_EXPIRES_SECONDS,
+      ...(edgeCount > 1
+        ? { edge: { index, interEdgePort: own.interEdgePort, peers: others.map((other) => ({ index: other, interEdgePort: edgePorts(ports, other).interEdgePort })) } }
+        : {}),
+    });
+    const kamcmd = new Kamcmd(install.kamcmd, ctlSocket);
+    const kamailio = new KamailioProcess({
+      binary: install.kamailio,
+      config,
+      runtimeDir: dir,
+      ctlSocket,
+      log: join(dir, 'kamailio.log'),
+      sipWsPort: own.sipWsPort,
+      kamcmd,
+    });
+    edges.push({ index, wsUri: `ws://127.0.0.1:${own.sipWsPort}`, interEdgePort: own.interEdgePort, kamcmd, process: kamailio });
+  }
+  const wsUris = edges.map((edge) => edge.wsUri);
   const login = await startLoginService({
     port: loginPort,
     sipDomain: SIP_DOMAIN,
-    wsUri,
+    wsUris,
     secret,
     sessionLifetimeSeconds: options.sessionLifetimeSeconds ?? DEFAULT_SESSION_LIFETIME_SECONDS,
     ringTimeoutSeconds: options.ringTimeoutSeconds ?? DEFAULT_RING_TIMEOUT_SECONDS,
@@ -168,16 +241,6 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     throw new Error(`login service cannot listen on 127.0.0.1:${loginPort}: ${String(error)}`);
   });
 
-  const kamcmd = new Kamcmd(install.kamcmd, ctlSocket);
-  const kamailio = new KamailioProcess({
-    binary: install.kamailio,
-    config,
-    runtimeDir: workDir,
-    ctlSocket,
-    log: join(workDir, 'kamailio.log'),
-    sipWsPort,
-    kamcmd,
-  });
   const rtpengine = startRtpengine({
     binary: rtpengineBinary,
     ngPort: ports.rtpengineNgPort,
@@ -188,23 +251,60 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   });
   try {
     await rtpengine.start();
-    await kamailio.start();
+    // In order: each edge joins the ones already up (DMQ notification).
+    for (const edge of edges) {
+      await edge.process.start();
+      await waitForDmqBus(edges, edges.slice(0, edge.index + 1));
+    }
   } catch (error) {
+    for (const edge of edges) await edge.process.stop().catch(() => undefined);
     await rtpengine.stop();
     await login.close();
     throw error;
   }
-  const lab = new RunningLab({ login, kamailio, rtpengine, kamcmd, wsUri, ports, workDir });
-  log(`login service ${lab.loginUrl}, console ${lab.consoleUrl}, SIP ${wsUri} (logs in ${workDir})`);
+  const lab = new RunningLab({ login, edges, rtpengine, wsUris, ports, workDir });
+  log(`login service ${lab.loginUrl}, console ${lab.consoleUrl}, SIP ${wsUris.join(' ')} (logs in ${workDir})`);
   return lab;
+}
+
+/** One Kamailio node of the provider. */
+interface Edge {
+  index: number;
+  wsUri: string;
+  interEdgePort: number;
+  kamcmd: Kamcmd;
+  process: KamailioProcess;
+}
+
+const DMQ_JOIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Resolves once every edge of `running` lists every other one as an active
+ * DMQ node, so a registration made from now on is replicated to all of them.
+ * A single server has no bus.
+ */
+async function waitForDmqBus(all: readonly Edge[], running: readonly Edge[]): Promise<void> {
+  if (all.length < 2 || running.length < 2) return;
+  const deadline = Date.now() + DMQ_JOIN_TIMEOUT_MS;
+  for (;;) {
+    const views = await Promise.all(running.map(async (edge) => ({ edge, nodes: await edge.kamcmd.dmqNodes().catch(() => []) })));
+    const joined = views.every(({ edge, nodes }) =>
+      running.every((other) => other === edge || nodes.some((node) => node.port === other.interEdgePort && node.status === 'active')),
+    );
+    if (joined) return;
+    if (Date.now() > deadline) {
+      const seen = views.map(({ edge, nodes }) => `edge ${edge.index}: ${nodes.map((node) => `${node.port} ${node.status}`).join(', ') || 'none'}`);
+      throw new Error(`the edges did not form their DMQ bus within ${DMQ_JOIN_TIMEOUT_MS} ms (${seen.join('; ')})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 interface LabParts {
   login: LoginService;
-  kamailio: KamailioProcess;
+  edges: Edge[];
   rtpengine: ChildDaemon;
-  kamcmd: Kamcmd;
-  wsUri: string;
+  wsUris: string[];
   ports: LabPorts;
   workDir: string;
 }
@@ -214,19 +314,29 @@ class RunningLab implements Lab {
   readonly sipDomain = SIP_DOMAIN;
   readonly consoleUrl: string;
   readonly wsUri: string;
+  readonly wsUris: string[];
+  readonly edges: number;
   readonly sipUdpAddress: { host: '127.0.0.1'; port: number };
   private readonly login: LoginService;
+  /** The primary (edge 0): the lab's server when there is one edge. */
   private readonly kamailio: KamailioProcess;
   private readonly kamcmd: Kamcmd;
   private deskphone: Baresip | null = null;
   private readonly killOnExit = (): void => {
     this.deskphone?.killNow();
-    this.kamailio.killNow();
+    for (const edge of this.parts.edges) edge.process.killNow();
     this.parts.rtpengine.killNow();
   };
 
   constructor(private readonly parts: LabParts) {
-    ({ login: this.login, kamailio: this.kamailio, kamcmd: this.kamcmd, wsUri: this.wsUri } = parts);
+    const primary = parts.edges[0];
+    if (!primary) throw new Error('a lab needs at least one edge');
+    this.login = parts.login;
+    this.kamailio = primary.process;
+    this.kamcmd = primary.kamcmd;
+    this.wsUris = [...parts.wsUris];
+    this.wsUri = primary.wsUri;
+    this.edges = parts.edges.length;
     this.loginUrl = parts.login.url;
     this.consoleUrl = `${parts.login.url}/console`;
     this.sipUdpAddress = { host: '127.0.0.1', port: parts.ports.sipUdpPort };
@@ -284,13 +394,54 @@ class RunningLab implements Lab {
     return this.kamcmd.contacts(user);
   }
 
+  locationsOn(edge: number, user: string): Promise<string[]> {
+    return this.edge(edge).kamcmd.contacts(user);
+  }
+
+  async bindingsOn(edge: number, user: string): Promise<EdgeBinding[]> {
+    const bindings = await this.edge(edge).kamcmd.bindings(user);
+    return bindings.map(({ address, received }) => {
+      const held = received === null ? null : /;edge=(\d+)/.exec(received)?.[1];
+      return { address, received, heldBy: held === undefined || held === null ? null : Number(held) };
+    });
+  }
+
+  async edgeOf(user: string): Promise<number | null> {
+    for (const edge of this.parts.edges) {
+      if (!edge.process.running) continue;
+      const bindings = await this.bindingsOn(edge.index, user).catch(() => []);
+      if (bindings.some((binding) => binding.heldBy === edge.index)) return edge.index;
+    }
+    return null;
+  }
+
+  killEdge(edge: number): Promise<void> {
+    return this.edge(edge).process.kill();
+  }
+
+  async startEdge(edge: number): Promise<void> {
+    const started = this.edge(edge);
+    await started.process.start();
+    await waitForDmqBus(this.parts.edges, this.parts.edges.filter((other) => other.process.running));
+  }
+
+  edgeRunning(edge: number): boolean {
+    return this.edge(edge).process.running;
+  }
+
+  private edge(index: number): Edge {
+    const edge = this.parts.edges[index];
+    if (!edge) throw new Error(`no edge ${index}: the lab runs ${this.parts.edges.length}`);
+    return edge;
+  }
+
   dropBinding(user: string): Promise<void> {
     return this.kamcmd.removeBindings(user);
   }
 
   async restartKamailio(): Promise<void> {
     await this.kamailio.stop();
-    await this.kamailio.start();
+    await this.startEdge(0);
   }
 
   stopKamailio(): Promise<void> {
@@ -302,7 +453,7 @@ class RunningLab implements Lab {
   }
 
   startKamailio(): Promise<void> {
-    return this.kamailio.start();
+    return this.startEdge(0);
   }
 
   async freezeKamailio(): Promise<void> {
@@ -318,7 +469,8 @@ class RunningLab implements Lab {
     const deskphone = this.deskphone;
     this.deskphone = null;
     const results = [];
-    for (const stopPart of [() => deskphone?.stop(), () => this.kamailio.stop(), () => this.parts.rtpengine.stop()]) {
+    const edges = this.parts.edges.map((edge) => () => edge.process.stop());
+    for (const stopPart of [() => deskphone?.stop(), ...edges, () => this.parts.rtpengine.stop()]) {
       results.push(await Promise.resolve().then(stopPart).then(() => null, (error: unknown) => error));
     }
     process.off('exit', this.killOnExit);

@@ -32,7 +32,8 @@ import { VoicemailStore } from './voicemail-store';
 export interface LoginServiceOptions {
   port: number;
   sipDomain: string;
-  wsUri: string;
+  /** Every edge's WebSocket URI, the primary first (the login's sip.wsUris). */
+  wsUris: readonly string[];
   /** auth_ephemeral secret shared with Kamailio. */
   secret: string;
   sessionLifetimeSeconds: number;
@@ -58,7 +59,7 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
     throttle: new LoginThrottle(),
     secret: options.secret,
     sipDomain: options.sipDomain,
-    wsUri: options.wsUri,
+    wsUris: [...options.wsUris],
     sessionLifetimeSeconds: options.sessionLifetimeSeconds,
     tokens: createTokenStore(),
     voicemail: new VoicemailStore(),
@@ -77,7 +78,7 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
 function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigins: string[]): Route[] {
   const LOGIN = /^\/v1\/softphone\/login$/;
   const ROUTING = /^\/v1\/softphone\/routing$/;
-  const consoleCsp = `default-src 'self'; connect-src 'self' ${options.wsUri}; object-src 'none'; base-uri 'none'`;
+  const consoleCsp = `default-src 'self'; connect-src 'self' ${options.wsUris.join(' ')}; object-src 'none'; base-uri 'none'`;
   return [
     {
       method: 'OPTIONS',

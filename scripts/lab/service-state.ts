@@ -17,7 +17,8 @@ export interface ServiceState {
   readonly throttle: LoginThrottle;
   readonly secret: string;
   readonly sipDomain: string;
-  readonly wsUri: string;
+  /** Every edge's WebSocket URI, the primary first. */
+  readonly wsUris: readonly string[];
   /** Lifetime of credentials issued from now on; changeable at runtime (R10 tests). */
   sessionLifetimeSeconds: number;
   /** Bearer tokens for the API beyond login (routing), same lifetime as the SIP credential. */
@@ -36,7 +37,7 @@ export type SipConfig = LoginGrant['sip'];
 export function sipConfig(state: ServiceState, user: string, displayName: string, lifetimeSeconds: number): SipConfig {
   const credential = issueSipCredential(state.secret, user, lifetimeSeconds);
   return {
-    wsUris: [state.wsUri],
+    wsUris: [...state.wsUris],
     uri: `sip:${user}@${state.sipDomain}`,
     authorizationUser: credential.authorizationUser,
     password: credential.password,

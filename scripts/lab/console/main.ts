@@ -1,7 +1,8 @@
 /**
  * Entry of the lab console page (bundled by scripts/lab/console-bundle.ts).
  * /console runs the lab's peers; /console?agent=<user>[&ttl=<s>][&rfc4733=1]
- * runs one agent.
+ * runs one agent. `&edge=<n>` (either page): with several Kamailio edges, its
+ * phones connect to edge n first (default 0, the primary).
  *
  * RFC 4733 DTMF is listened for on the caller's calls (the far end of the
  * extension's calls), and on the agent's only with `rfc4733=1`: the agent
@@ -13,7 +14,7 @@ import type { LabAgentApi, LabConsoleApi, PeerName } from './api';
 import { CallBook } from './call-book';
 import { EventLog } from './event-log';
 import { startPeersMode } from './peers-mode';
-import type { SipPeer } from './sip-peer';
+import { SipPeer } from './sip-peer';
 import { ConsoleView, type ConsoleActions } from './view';
 
 const USER = /^[a-z0-9-]{1,32}$/;
@@ -58,7 +59,10 @@ function main(): void {
   const log = new EventLog();
   // Called only from asynchronous SIP events, after `view` exists.
   const render = (): void => view.render();
-  const mode = startMode(new URLSearchParams(location.search), log, render);
+  const params = new URLSearchParams(location.search);
+  const edge = Number(params.get('edge') ?? '0');
+  if (Number.isInteger(edge) && edge >= 0) SipPeer.preferEdge(edge);
+  const mode = startMode(params, log, render);
   // Registration failures are already in the event log; don't also throw them at the page.
   mode.api.ready.catch(() => undefined);
   Object.assign(window, { lab: mode.api });

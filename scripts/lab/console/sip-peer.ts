@@ -8,6 +8,9 @@ import type { LoginGrant } from '../../../src/shared/login-contract';
 type SipConfig = LoginGrant['sip'];
 
 export class SipPeer {
+  /** The edge (index into wsUris) this page's phones connect to first; `?edge=<n>`. */
+  private static preferredEdge = 0;
+
   readonly ua: UA;
   /** Resolves on the first successful REGISTER, rejects if the first attempt fails. */
   readonly registered: Promise<void>;
@@ -19,10 +22,9 @@ export class SipPeer {
     private readonly log: EventLog,
     private readonly onChange: () => void,
   ) {
-    const wsUri = config.wsUris[0];
-    if (wsUri === undefined) throw new Error(`no WebSocket URI for ${name}`);
+    if (config.wsUris.length === 0) throw new Error(`no WebSocket URI for ${name}`);
     this.ua = new UA({
-      sockets: [new WebSocketInterface(wsUri)],
+      sockets: weightedSockets(config.wsUris, SipPeer.preferredEdge),
       uri: config.uri,
       authorization_user: config.authorizationUser,
       password: config.password,
@@ -35,6 +37,15 @@ export class SipPeer {
     });
     this.registered = this.watchRegistration();
     this.ua.start();
+  }
+
+  /**
+   * With several edges, the page's phones connect to edge `index` first and
+   * fall back on the others in wsUris order (JsSIP moves to the next socket
+   * when one fails); by default the primary, edge 0.
+   */
+  static preferEdge(index: number): void {
+    SipPeer.preferredEdge = index;
   }
 
   /** `ttl` overrides the credential lifetime (negative: already expired). */
@@ -91,4 +102,11 @@ export class SipPeer {
     this.registeredNow = registered;
     this.onChange();
   }
+}
+
+/** JsSIP connects to the highest weight first: the preferred edge, then the others in order. */
+function weightedSockets(wsUris: readonly string[], preferred: number): { socket: WebSocketInterface; weight: number }[] {
+  const first = preferred >= 0 && preferred < wsUris.length ? preferred : 0;
+  const order = [first, ...wsUris.keys()].filter((index, position, all) => all.indexOf(index) === position);
+  return order.map((index, rank) => ({ socket: new WebSocketInterface(wsUris[index] ?? ''), weight: wsUris.length - rank }));
 }
