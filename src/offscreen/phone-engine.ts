@@ -230,7 +230,9 @@ export class PhoneEngine {
     if (!config) return;
     this.sockets = config.wsUris.map((uri) => new ObservedSocket(uri, this.keeper, config.connectTimeoutMs, this.deps.innerSocket?.(uri)));
     const ua = new UA({
-      sockets: this.sockets,
+      // The provider lists its edges primary first (DESIGN section 5): JsSIP tries the
+      // heaviest first and the next on failure (equal weights would pick at random).
+      sockets: this.sockets.map((socket, i, all) => ({ socket, weight: all.length - i })),
       uri: config.uri,
       authorization_user: config.authorizationUser,
       password: config.password,

@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('a provider with two edges', () => {
-  it('the extension signs in against both edges, registers on one, and the other knows the binding', async () => {
+  it('the extension signs in against both edges, registers on the primary (listed first), and the other knows the binding', async () => {
     expect(lab.wsUris).toHaveLength(2);
     // until() wants a truthy value, and edge 0 is a falsy number.
     const held = await until(
@@ -77,6 +77,8 @@ describe('a provider with two edges', () => {
     );
     firstEdge = held.edge;
     console.log(`the extension registered on edge ${firstEdge} (${lab.wsUris[firstEdge]})`);
+    // The login lists the primary first, and the extension prefers it (socket weights).
+    expect(firstEdge).toBe(0);
     await until('the binding replicated to both edges', () => heldEverywhereBy(ALICE.user, firstEdge), 5000);
     await until('popup says Ready', async () => (await statusText()).includes('Ready to receive calls'));
     // The console's phones connect to the primary (edge 0): this call crosses edges when the extension is on edge 1.
