@@ -40,6 +40,8 @@ export class CallHandler {
   /** One engine operation per call at a time: a double-click on Answer must not answer twice. */
   private readonly queues = new Map<string, SerialQueue>();
   private missedShownAt = 0;
+  /** The last calls that ended (a stale resync must not revive them). */
+  private ended: string[] = [];
   private missedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -79,6 +81,7 @@ export class CallHandler {
         if (fact.call.phase !== 'ringing') void this.ports.notifier.clear(callNotificationId(fact.call.id));
         return;
       case 'call-ended': {
+        this.ended = [fact.callId, ...this.ended].slice(0, 20);
         const ended = callById(this.store.get(), fact.callId);
         this.queues.delete(fact.callId);
         // A line test nobody answered is the test's result, not a missed call.
@@ -143,7 +146,10 @@ export class CallHandler {
   }
 
   /** Replaces the worker's calls with the engine's (after a worker restart). */
-  resync(engineCalls: CallView[]): void {
+  resync(reported: CallView[]): void {
+    // A state asked for before a call ended must not bring it back (facts and a
+    // resync may cross while the worker starts).
+    const engineCalls = reported.filter((c) => !this.ended.includes(c.id));
     this.store.update((s) => {
       const same = s.calls.length === engineCalls.length && s.calls.every((c, i) => JSON.stringify(c) === JSON.stringify(engineCalls[i]));
       return same ? s : { ...s, calls: engineCalls };

@@ -13,6 +13,7 @@ import { ensureAlarm, onAlarm } from '../platform/alarms';
 import { callWindow, openExtensionTab } from '../platform/tabs';
 import { onCommand, onInstalled, onStartup, onUpdateAvailable, reloadExtension } from '../platform/lifecycle';
 import { engineChannel } from '../platform/engine-channel';
+import { onEngineGone } from '../platform/engine-liveness';
 import { requestLogin } from './login-client';
 import { SnapshotStore } from './snapshot-store';
 import { PhoneSupervisor, SESSION_NOTICE, SESSION_WARNING_NOTICE } from './phone-supervisor';
@@ -84,9 +85,18 @@ async function applyTuning(): Promise<void> {
   await ensureAlarm(WATCHDOG_ALARM, tuning.watchdogMinutes);
 }
 
+/**
+ * Start-up in two steps. Engine facts need only the restored snapshot: a
+ * call that woke the worker is shown without waiting for the engine's
+ * resync (a round trip to the document that is busy ringing). Everything
+ * else waits for the resync too.
+ */
+const restored = (async () => {
+  const snapshot = await restoreSnapshot(ports);
+  store.update(() => snapshot);
+})();
 const ready = (async () => {
-  const restored = await restoreSnapshot(ports);
-  store.update(() => restored);
+  await restored;
   await applyTuning();
   void notices.check();
   // Never assume a fresh start: rediscover the engine and resync with it.
@@ -97,7 +107,7 @@ const expire = (why: string) => phone.expireSession(why);
 const routing = new RoutingController(ports, store, routingOver(callProvider), expire);
 const voicemail = new VoicemailController(ports, store, callProvider, expire);
 const lineTest = new LineTestController(ports, store, callProvider, expire);
-const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, recentCalls, routing, voicemail, lineTest, ready });
+const router = createRouter({ ports, store, phone, calls, session, timeline, callLog, recentCalls, routing, voicemail, lineTest, ready, restored });
 serve('background', router);
 servePrivately(router);
 
@@ -111,6 +121,8 @@ onNotificationButton((id, index) => {
 });
 // The body of a notification: open the popup, where the agent can act on it.
 onNotificationClicked(() => void tryOpenPopup());
+// The engine's document closed under us: check at once (the watchdog would take up to a minute).
+onEngineGone(() => void ready.then(() => phone.engineGone()));
 forgetDismissedNotifications();
 onAlarm((name) => {
   if (name === WATCHDOG_ALARM) void ready.then(async () => {

@@ -357,6 +357,18 @@ export class PhoneSupervisor {
     }
   }
 
+  /**
+   * The engine's document closed (its liveness port disconnected): if it is
+   * really gone, calls cannot ring here — say so and recreate it now.
+   */
+  async engineGone(): Promise<void> {
+    if (await this.ports.engine.exists()) return; // Only the port went (the engine reconnects with its next fact).
+    log.warn('the phone engine document is gone; recreating it');
+    const s = this.store.get().registration;
+    if (s === 'registered' || s === 'registering') this.store.transition('lost', 'engine_unavailable');
+    await this.reconcile('engine-gone');
+  }
+
   /** The periodic watchdog (chrome.alarms): re-check that the engine matches the intent. */
   async watchdog(): Promise<void> {
     // The login ends at expiresAt whether or not the softphone is on; when it

@@ -21,6 +21,8 @@ export const OFFSCREEN_PAGE = '/offscreen.html';
 /** How long a snapshot request may wait for the freshness check. */
 const FRESH_CHECK_BUDGET_MS = 300;
 const UI_PAGES = new Set(['/popup.html', '/permission.html', '/options.html']);
+/** Engine facts on the ring path (see the start-up gate below). */
+const RING_PATH = new Set(['call-incoming', 'call-notified', 'call-ringtone']);
 
 type Handlers = {
   [K in keyof BackgroundApi]: (msg: Message<'background', K>) => Promise<BackgroundApi[K]['res']> | BackgroundApi[K]['res'];
@@ -40,6 +42,8 @@ export interface RouterDeps {
   lineTest: LineTestController;
   /** Gate every request on the worker having restored its state. */
   ready: Promise<void>;
+  /** The snapshot is restored from storage (engine facts wait for this only). */
+  restored?: Promise<void>;
 }
 
 export function createRouter(deps: RouterDeps) {
@@ -107,7 +111,10 @@ export function createRouter(deps: RouterDeps) {
     // Everything waits for the worker's start-up, except the engine asking for
     // its credential: start-up itself configures the engine, which asks for it
     // (waiting here would be a deadlock).
-    if (msg.type !== 'get-sip-credential') await deps.ready;
+    // A ringing call that woke the worker is shown once the snapshot is restored, without waiting
+    // for the resync with the engine; every other fact keeps its order behind the resync.
+    if (msg.type === 'engine-fact' && RING_PATH.has(msg.fact.kind)) await (deps.restored ?? deps.ready);
+    else if (msg.type !== 'get-sip-credential') await deps.ready;
     const handler = handlers[msg.type] as (m: BackgroundMessage) => unknown;
     return handler(msg);
   };

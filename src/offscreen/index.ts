@@ -9,18 +9,24 @@ import type { Message, OffscreenApi, OffscreenMessage } from '../shared/protocol
 import { send, serve } from '../platform/messaging';
 import { PhoneEngine } from './phone-engine';
 import { warmCallAlerts } from '../platform/call-alerts';
+import { engineLivenessPort } from '../platform/engine-liveness';
 import { watchMicPermission } from './microphone';
 import { TimerProbe } from './timer-probe';
 
 const log = createLogger('offscreen');
 
+const liveness = engineLivenessPort();
+
 function report(fact: EngineFact): void {
-  send('background', 'engine-fact', { fact }).catch((err: unknown) => log.warn('could not report', fact.kind, err));
+  send('background', 'engine-fact', { fact })
+    .then(liveness) // The worker is awake now: hold the port that tells it if this document goes.
+    .catch((err: unknown) => log.warn('could not report', fact.kind, err));
 }
 
 const engine = new PhoneEngine(report, () => send('background', 'get-sip-credential', {}));
 void watchMicPermission((status) => engine.onMicPermission(status));
 warmCallAlerts();
+liveness();
 
 // Ticks from a worker: hidden-document timers can be throttled to one a minute.
 const TICK_MS = 1000;

@@ -126,7 +126,15 @@ describe('the extension notices faults, says so and recovers', () => {
   });
 
   it('5. offscreen document closed: recreated and registered again, one binding', async () => {
+    const closedAt = Date.now();
     await (await agent.worker()).evaluate(() => chrome.offscreen.closeDocument());
+    // Noticed by the worker itself (the engine's liveness port), not by a page asking nor the minute's watchdog.
+    await until(
+      'the worker recreates the document by itself',
+      async () => (await (await agent.worker()).evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType] })).length)) === 1,
+      5000,
+    );
+    console.log(`offscreen document closed: recreated by the worker after ${Date.now() - closedAt} ms`);
     await timeToRegistered('offscreen document closed');
     await exactlyOneBinding();
     await callRingsAndIsAnswered('After document recreation');
