@@ -38,7 +38,7 @@ type Outcome = { ok: true } | { ok: false; error: ErrorCode; retryAfterSeconds?:
 
 export const callKey = (callId: string): IntentKey => `call:${callId}`;
 
-export function createPopupStore() {
+export function createPopupStore(saved: Snapshot | null = null) {
   const store = createStore<PopupState & PopupActions>()((set, get) => {
     const run = async (key: IntentKey, task: () => Promise<Outcome>, exclusive = true): Promise<boolean> => {
       if (exclusive && get().pending[key]) return false; // One intent per key at a time: a double-click is one click.
@@ -61,7 +61,8 @@ export function createPopupStore() {
       }
     };
     return {
-      snapshot: null,
+      // The worker's last saved state for the first frame; its own answer replaces it at once.
+      snapshot: saved,
       pending: {},
       actionError: null,
       login: (server, username, password) => run('login', () => requestBackground('login', { server, username, password })),
@@ -86,14 +87,17 @@ export function createPopupStore() {
   void requestBackground('refresh-routing', {}).catch(() => undefined);
   void requestBackground('refresh-voicemail', {}).catch(() => undefined);
   // Listen first, then ask: a push that lands between the two is not lost.
+  let pushed = false;
   onSnapshot((snapshot) => {
+    pushed = true;
     // An error about switching on or reconnecting is over once calls ring here.
     const error = store.getState().actionError;
     const over = error && (error.key === 'toggle' || error.key === 'fix') && snapshot.registration === 'registered';
     store.setState(over ? { snapshot, actionError: null } : { snapshot });
   });
   void requestBackground('get-snapshot', {}).then((snapshot) => {
-    if (store.getState().snapshot === null) store.setState({ snapshot });
+    // A push that came meanwhile is newer than this answer.
+    if (!pushed) store.setState({ snapshot });
   });
   return store;
 }
