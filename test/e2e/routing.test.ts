@@ -2,8 +2,9 @@
  * Inbound routing in the agent's hands, end to end: the options page changes
  * the provider's routing (through its API, with the login's bearer token),
  * Kamailio applies it to the very next call, and the popup's summary follows.
- * Each rule checked with real calls: R2 (both ring), R4 (voicemail after the
- * ring timeout), R5 (voicemail at once), R6 (the vPhone number refused).
+ * Each rule checked with real calls: R2 (both ring), R3 (the forwarded leg
+ * takes the call only by accepting), R4 (voicemail after the ring timeout),
+ * R5 (voicemail at once), R6 (the vPhone number refused).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -85,6 +86,44 @@ describe('inbound routing', () => {
     await lc.waitFor('the cell rings too', (e) => e.who === 'cell' && e.type === 'incoming' && e.t >= since);
     await lc.hangup(callerId);
     await until('over', async () => (await snapshot(agent)).calls.length === 0);
+  });
+
+  it('R3: the forwarding phone takes the call only by accepting (press 1): this phone stops ringing, "Answered elsewhere"', async () => {
+    await lab.setCellMode('press-1');
+    try {
+      const missedBefore = (await snapshot(agent)).missed.count;
+      const since = Date.now();
+      const callerId = await lc.call(ALICE.number, 'Routing R3 accepted');
+      await until('rings here', async () => (await snapshot(agent)).calls.some((c) => c.phase === 'ringing'));
+      await lc.waitFor('the caller is connected to the cell', (e) => e.id === callerId && e.type === 'confirmed', 10_000);
+      expect((await lc.events()).some((e) => e.who === 'cell' && e.type === 'picked-up' && e.t >= since)).toBe(true);
+      await until('stopped ringing here', async () => (await snapshot(agent)).calls.length === 0, 5000);
+      expect((await snapshot(agent)).lastCall?.endReason).toBe('answered-elsewhere');
+      expect((await snapshot(agent)).missed.count, 'answered elsewhere is not a missed call').toBe(missedBefore);
+      await lc.hangup(callerId);
+    } finally {
+      await lab.setCellMode('ring');
+    }
+  });
+
+  it('R3: a forwarding phone that picks up without accepting (its own voicemail) does not take the call: vPhone voicemail records it', async () => {
+    await lab.setCellMode('answer-at-once');
+    await lab.clearVoicemail(ALICE.user);
+    try {
+      const since = Date.now();
+      const callerId = await lc.call(ALICE.number, 'Routing R3 machine');
+      await until('rings here', async () => (await snapshot(agent)).calls.some((c) => c.phase === 'ringing'));
+      await lc.waitFor('the cell picked up (no key press)', (e) => e.who === 'cell' && e.type === 'picked-up' && e.t >= since, 5000);
+      // Still ringing here after the pick-up: the cell did not take it.
+      expect((await snapshot(agent)).calls.some((c) => c.phase === 'ringing')).toBe(true);
+      const vm = await lc.waitFor('vPhone voicemail at the ring timeout', (e) => e.who === 'voicemail' && e.type === 'answered' && e.t >= since, 20_000);
+      expect(vm.t - since).toBeGreaterThanOrEqual((RING_TIMEOUT_SECONDS - 1) * 1000);
+      await popup.waitForTimeout(3500); // The caller leaves a message after the greeting.
+      await lc.hangup(callerId);
+      await until('the message is in vPhone voicemail', async () => (await lab.voicemailMessages(ALICE.user)).length === 1, 15_000);
+    } finally {
+      await lab.setCellMode('ring');
+    }
   });
 
   it('R4: forwarding off: only this phone rings, then voicemail at the ring timeout; the popup follows at once', async () => {
