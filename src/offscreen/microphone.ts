@@ -11,23 +11,28 @@ const CONSTRAINTS: MediaStreamConstraints = {
   video: false,
 };
 
+/**
+ * One PermissionStatus for the document's life. Chromium keeps every status
+ * it hands out alive while it listens for changes (for the life of the
+ * document), so a query per answered call leaked one object per call (found by
+ * the soak: 121 after 300 calls). A live status's `state` is always current.
+ */
+let micStatus: Promise<PermissionStatus | null> | null = null;
+
+function micStatusObject(): Promise<PermissionStatus | null> {
+  micStatus ??= navigator.permissions.query({ name: 'microphone' }).catch(() => null);
+  return micStatus;
+}
+
 export async function micPermission(): Promise<MicStatus> {
-  try {
-    const status = await navigator.permissions.query({ name: 'microphone' });
-    return status.state;
-  } catch {
-    return 'unknown';
-  }
+  return (await micStatusObject())?.state ?? 'unknown';
 }
 
 /** Calls back whenever the grant changes (revoked in chrome://settings, or granted). */
 export async function watchMicPermission(onChange: (status: MicStatus) => void): Promise<void> {
-  try {
-    const status = await navigator.permissions.query({ name: 'microphone' });
-    status.addEventListener('change', () => onChange(status.state));
-  } catch {
-    // No Permissions API for the microphone: the checks before enable and answer still run.
-  }
+  // Without a Permissions API for the microphone, the checks before enable and answer still run.
+  const status = await micStatusObject();
+  status?.addEventListener('change', () => onChange(status.state));
 }
 
 export type MicResult = { ok: true; stream: MediaStream } | { ok: false; error: ErrorCode };
