@@ -14,7 +14,7 @@ const noChromeGlobals = ['chrome', 'browser'].map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-release/', 'node_modules/', '.lab/', 'artifacts/'] },
+  { ignores: ['dist/', 'dist-release/', 'node_modules/', '.lab/', 'artifacts/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
