@@ -50,7 +50,7 @@ export function engineConfigFor(
     keepAliveSeconds: tuning.keepAliveSeconds,
     keepAliveDeadlineMs: tuning.keepAliveDeadlineMs,
     calls,
-    engineNotifies: tuning.workerNotifies !== 1,
+    engineNotifies: tuning.engineNotifies === 1,
     micWhileRinging: tuning.micOnAnswer !== 1,
     audio,
   };

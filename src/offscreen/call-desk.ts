@@ -119,11 +119,12 @@ export class CallDesk {
     const call = new IncomingCall(session, request, this.events, this.env);
     this.book.add(call);
     const waiting = admission === 'waiting';
-    // The notification first (for an agent whose popup is closed it is the
-    // ring), shown from here: no hop to the worker, no worker start. Then the
-    // worker hears of the call, then the ringtone; the call has already started
-    // taking the microphone for a fast Answer.
-    const engineNotifies = this.host.config()?.engineNotifies ?? true;
+    // The worker hears of the call first (its notification is the ring for an
+    // agent whose popup is closed), or, with `engineNotifies`, the notification
+    // is shown from here (measured no faster: see docs/ARCHITECTURE.md); then
+    // the ringtone. The call has already started taking the microphone for a
+    // fast Answer.
+    const engineNotifies = this.host.config()?.engineNotifies ?? false;
     if (!engineNotifies) {
       this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting, engineNotifies });
     } else {
