@@ -5,8 +5,8 @@
  * the renderer of a plain JsSIP web page doing the same job (registered, idle)
  * in a separate Chromium. Each browser gets its own process tree, so the
  * renderers are told apart by their command lines: `--extension-process` for
- * ours, and the largest other renderer for the page (Chromium may also keep a
- * small spare renderer around).
+ * ours, and the largest other renderer for the page that is not Chromium's own
+ * WebUI (Chromium may also keep a small spare renderer around).
  *
  *   npm run build && bash scripts/netns-run.sh npx tsx scripts/bench/memory.ts
  */
@@ -66,7 +66,8 @@ async function plainPageRendererKb(lab: Lab): Promise<number> {
     await page.goto(`${lab.consoleUrl}?agent=bob`);
     await page.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const pages = renderersOf(browser.userDataDir).filter((p) => !p.cmdline.includes('--extension-process'));
+    // Not Chromium's own WebUI renderer (`--top-chrome-webui`), which is larger than the page and was picked before.
+    const pages = renderersOf(browser.userDataDir).filter((p) => !p.cmdline.includes('--extension-process') && !p.cmdline.includes('--top-chrome-webui'));
     return Math.max(...pages.map((p) => pssKb(p.pid)));
   } finally {
     await context.close();

@@ -49,6 +49,35 @@ export function setCellMode(state: ServiceState, body: unknown, res: ServerRespo
   sendJson(res, 200, { mode });
 }
 
+/** GET /lab/blackhole-stun: whether logins list the STUN server that never answers, and what it received. */
+export function getBlackholeStun(state: ServiceState, res: ServerResponse): void {
+  const hole = state.blackholeStun;
+  if (!hole) sendJson(res, 404, { error: 'no_blackhole_stun' });
+  else sendJson(res, 200, { on: hole.on, uri: hole.server.uri, requests: hole.server.requests });
+}
+
+/**
+ * PUT /lab/blackhole-stun {"on"}: from the next login (and /lab/credentials)
+ * on, `sip.iceServers` lists `stun:127.0.0.1:<port>`, a UDP socket that reads
+ * and never replies (opened the first time); off: the usual empty list.
+ * Sessions already signed in keep what they were given.
+ */
+export async function setBlackholeStun(state: ServiceState, body: unknown, res: ServerResponse): Promise<void> {
+  const on = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['on'] : undefined;
+  const hole = state.blackholeStun;
+  if (typeof on !== 'boolean') {
+    sendJson(res, 400, { error: 'invalid_request' });
+    return;
+  }
+  if (!hole) {
+    sendJson(res, 404, { error: 'no_blackhole_stun' });
+    return;
+  }
+  if (on) await hole.server.open();
+  hole.on = on;
+  sendJson(res, 200, { on: hole.on, uri: hole.server.uri, requests: hole.server.requests });
+}
+
 /** Kamailio's routing query (see kamailio.cfg, route[VPHONE]). */
 export function lookupRoute(state: ServiceState, digits: string, res: ServerResponse): void {
   const decision = state.directory.route(digits);

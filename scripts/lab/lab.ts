@@ -42,6 +42,20 @@ export interface LabOptions {
    * single server. Edge n listens on sipWsPort + 10 n (README: "The 2-edge lab").
    */
   edges?: number;
+  /**
+   * Logins list a STUN server that never answers (`stun:127.0.0.1:<ws + 7>`) in
+   * `sip.iceServers` from the start; default off. `setBlackholeStun()` switches
+   * it at any time (README: "A STUN server that never answers").
+   */
+  blackholeStun?: boolean;
+}
+
+/** The STUN server that never answers: listed in logins or not, and the datagrams it swallowed. */
+export interface BlackholeStunState {
+  on: boolean;
+  /** `stun:127.0.0.1:<port>` */
+  uri: string;
+  requests: number;
 }
 
 /** A message to put in an account's voicemail without a call (POST /lab/accounts/:user/voicemail). */
@@ -94,6 +108,9 @@ export interface Lab {
   setSessionLifetime(seconds: number): Promise<void>;
   /** How the console's cell phone answers from its next call on (default 'ring'; see CellMode). */
   setCellMode(mode: CellMode): Promise<void>;
+  /** Logins (and /lab/credentials) from now on list the STUN server that never answers, or not (PUT /lab/blackhole-stun). */
+  setBlackholeStun(on: boolean): Promise<BlackholeStunState>;
+  blackholeStun(): Promise<BlackholeStunState>;
   /** Puts a message in `user`'s voicemail at once (no call); its contract JSON. */
   addVoicemail(user: string, message: VoicemailInput): Promise<MessageJson>;
   clearVoicemail(user: string): Promise<void>;
@@ -152,6 +169,7 @@ export function labPorts(sipWsPort: number, sipUdpPort = sipWsPort + 1): LabPort
     deskphoneSipPort: sipWsPort + 3,
     deskphoneCtrlPort: sipWsPort + 5,
     interEdgePort: sipWsPort + 6,
+    blackholeStunPort: sipWsPort + 7,
     // 100 media port pairs: plenty for a lab, and clear of the login service's 8787.
     mediaPortMin: sipWsPort + 100,
     mediaPortMax: sipWsPort + 299,
@@ -166,6 +184,8 @@ export interface LabPorts {
   deskphoneCtrlPort: number;
   /** DMQ and calls relayed between edges (UDP), used only with several edges. */
   interEdgePort: number;
+  /** The STUN server that never answers (UDP; opened only when switched on). */
+  blackholeStunPort: number;
   mediaPortMin: number;
   mediaPortMax: number;
 }
@@ -236,6 +256,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     sessionLifetimeSeconds: options.sessionLifetimeSeconds ?? DEFAULT_SESSION_LIFETIME_SECONDS,
     ringTimeoutSeconds: options.ringTimeoutSeconds ?? DEFAULT_RING_TIMEOUT_SECONDS,
     consoleBundleDir: join(workDir, 'console'),
+    blackholeStunPort: ports.blackholeStunPort,
+    blackholeStun: options.blackholeStun ?? false,
     log,
   }).catch((error: unknown) => {
     throw new Error(`login service cannot listen on 127.0.0.1:${loginPort}: ${String(error)}`);
@@ -375,6 +397,14 @@ class RunningLab implements Lab {
 
   async setCellMode(mode: CellMode): Promise<void> {
     await this.labRequest('PUT', '/lab/cell-mode', { mode });
+  }
+
+  async setBlackholeStun(on: boolean): Promise<BlackholeStunState> {
+    return (await this.labRequest('PUT', '/lab/blackhole-stun', { on })) as BlackholeStunState;
+  }
+
+  async blackholeStun(): Promise<BlackholeStunState> {
+    return (await this.labRequest('GET', '/lab/blackhole-stun')) as BlackholeStunState;
   }
 
   async addVoicemail(user: string, message: VoicemailInput): Promise<MessageJson> {

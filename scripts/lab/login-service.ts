@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccountDirectory, demoAccounts } from './accounts';
+import { BlackholeStun } from './blackhole-stun';
 import { ConsoleChannel } from './console-channel';
 import {
   BadRequestError,
@@ -20,7 +21,7 @@ import {
   sendEmpty,
   sendJson,
 } from './http-util';
-import { issueCredentials, listAccounts, lookupRoute, setCellMode, setSessionLifetime, updateRouting } from './lab-api';
+import { getBlackholeStun, issueCredentials, listAccounts, lookupRoute, setBlackholeStun, setCellMode, setSessionLifetime, updateRouting } from './lab-api';
 import { LineTests } from './line-test';
 import { lineTestRoutes, voicemailRoutes } from './login-routes';
 import { handleLogin } from './login-api';
@@ -41,6 +42,10 @@ export interface LoginServiceOptions {
   ringTimeoutSeconds: number;
   /** Directory holding the bundled console.js (built by console-bundle.ts). */
   consoleBundleDir: string;
+  /** UDP port of the STUN server that never answers (opened when first switched on). */
+  blackholeStunPort?: number;
+  /** List that STUN server in sip.iceServers from the start (default off; PUT /lab/blackhole-stun switches it). */
+  blackholeStun?: boolean;
   log?: (line: string) => void;
 }
 
@@ -66,13 +71,30 @@ export async function startLoginService(options: LoginServiceOptions): Promise<L
     lineTests: new LineTests(),
     channel: new ConsoleChannel(),
     cellMode: 'ring',
+    ...(options.blackholeStunPort === undefined ? {} : { blackholeStun: { server: new BlackholeStun(options.blackholeStunPort), on: false } }),
   };
+  if (options.blackholeStun) {
+    if (!state.blackholeStun) throw new Error('blackholeStun needs blackholeStunPort');
+    await state.blackholeStun.server.open();
+    state.blackholeStun.on = true;
+  }
   const routes = buildRoutes(state, options, [url, `http://localhost:${options.port}`, ...allowedExtensionOrigins()]);
   const server = createServer((req, res) => {
     dispatch(routes, req, res, options.port).catch((error: unknown) => failRequest(res, error, options.log));
   });
-  await listen(server, options.port);
-  return { url, close: () => close(server) };
+  try {
+    await listen(server, options.port);
+  } catch (error) {
+    await state.blackholeStun?.server.close();
+    throw error;
+  }
+  return {
+    url,
+    close: async () => {
+      await state.blackholeStun?.server.close();
+      await close(server);
+    },
+  };
 }
 
 function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigins: string[]): Route[] {
@@ -127,6 +149,8 @@ function buildRoutes(state: ServiceState, options: LoginServiceOptions, ownOrigi
     },
     { method: 'GET', path: /^\/lab\/cell-mode$/, handle: ({ res }) => sendJson(res, 200, { mode: state.cellMode }) },
     { method: 'PUT', path: /^\/lab\/cell-mode$/, handle: async ({ req, res }) => setCellMode(state, await readJsonBody(req), res) },
+    { method: 'GET', path: /^\/lab\/blackhole-stun$/, handle: ({ res }) => getBlackholeStun(state, res) },
+    { method: 'PUT', path: /^\/lab\/blackhole-stun$/, handle: async ({ req, res }) => setBlackholeStun(state, await readJsonBody(req), res) },
     { method: 'GET', path: /^\/lab\/console-channel$/, handle: ({ req, res }) => state.channel.open(req, res) },
     { method: 'GET', path: /^\/lab\/route\/\+?([0-9]{1,20})$/, handle: ({ res, params }) => lookupRoute(state, params[0] ?? '', res) },
     {

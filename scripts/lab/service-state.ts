@@ -1,5 +1,6 @@
 /** State shared by the login service's handlers, and the SIP config they hand out. */
 import type { AccountDirectory } from './accounts';
+import type { BlackholeStun } from './blackhole-stun';
 import type { ConsoleChannel } from './console-channel';
 import { issueSipCredential } from './credentials';
 import type { LineTests } from './line-test';
@@ -29,6 +30,11 @@ export interface ServiceState {
   /** The event stream to the lab console, which holds the phones. */
   readonly channel: ConsoleChannel;
   cellMode: CellMode;
+  /**
+   * The STUN server that never answers (blackhole-stun.ts) and whether logins
+   * and credentials issued from now on list it in `sip.iceServers`; off by default.
+   */
+  readonly blackholeStun?: { server: BlackholeStun; on: boolean };
 }
 
 /** The `sip` block of the login response: the contract the extension validates (DESIGN.md §5). */
@@ -44,6 +50,7 @@ export function sipConfig(state: ServiceState, user: string, displayName: string
     displayName,
     expiresAt: credential.expiresAt.toISOString(),
     // Loopback needs no STUN/TURN; an empty list also keeps ICE gathering instant.
-    iceServers: [],
+    // The black-hole lever lists a STUN server that never answers (slow gathering).
+    iceServers: state.blackholeStun?.on ? [{ urls: state.blackholeStun.server.uri }] : [],
   };
 }

@@ -41,7 +41,9 @@ export function startAgentMode(
     events: log.events,
     answer() {
       const ringing = calls.ringing('agent');
-      ringing?.session.answer(calls.mediaFor('agent'));
+      // Like the extension, the agent answers with the grant's ICE servers (the lab's are [] unless told otherwise).
+      const media = calls.mediaFor('agent');
+      ringing?.session.answer({ ...media, pcConfig: { ...media.pcConfig, iceServers: peers[0]?.iceServers ?? [] } });
       return ringing?.id ?? null;
     },
     decline(statusCode = 486) {

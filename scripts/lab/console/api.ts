@@ -105,8 +105,13 @@ interface CommonApi {
 
 /** /console: the caller, the cell phone behind the forwarding number, voicemail and a colleague. */
 export interface LabConsoleApi extends CommonApi {
-  /** Calls `number` (or any SIP URI) from the caller (fake microphone); returns the call id. */
-  call(number: string, opts?: { displayName?: string }): string;
+  /**
+   * Calls `number` (or any SIP URI) from the caller (fake microphone); returns the call id.
+   * `bareOffer`: the INVITE's SDP carries no ICE candidates (the caller's own ICE
+   * agent keeps them), so the callee cannot reach the caller first and its answer
+   * waits for its own ICE gathering to end; the caller's checks then connect the call.
+   */
+  call(number: string, opts?: { displayName?: string; bareOffer?: boolean }): string;
   /** R3 "press 1": answers the ringing cell leg; its id, or null when none rings. */
   cellAccept(): string | null;
   /** Answers the colleague's oldest ringing call (a transfer target); its id, or null. */

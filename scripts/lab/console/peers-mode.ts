@@ -9,6 +9,7 @@
  * extension's calls: what it sees in a call (hold, DTMF, REFER) is in the
  * event log (far-end.ts).
  */
+import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRTCSessionEvent, RTCSessionEvent } from 'jssip/lib/UA';
 import type { LabConsoleApi, PeerName } from './api';
 import type { CallBook } from './call-book';
@@ -55,6 +56,7 @@ export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => v
       const caller = peers[0];
       if (!caller?.isRegistered) throw new Error('the caller is not registered yet: await lab.ready');
       const session = caller.ua.call(number, { ...calls.mediaFor('caller'), fromDisplayName: opts?.displayName });
+      if (opts?.bareOffer) stripCandidatesFromOffer(session);
       return calls.trackOutgoing('caller', session);
     },
     calls: () => calls.list(),
@@ -68,6 +70,24 @@ export function startPeersMode(log: EventLog, calls: CallBook, onChange: () => v
     setReferPolicy: (policy) => calls.setPolicy('caller', 'refer', policy),
   };
   return { api, peers };
+}
+
+/**
+ * The first offer leaves without a=candidate lines. A callee that gets no
+ * candidate has no connectivity check to finish its ICE gathering early
+ * (Chromium stops gathering at its first working pair): its answer waits for
+ * the gathering, e.g. for a STUN server that never answers (README).
+ */
+function stripCandidatesFromOffer(session: RTCSession): void {
+  let done = false;
+  session.on('sdp', (event) => {
+    if (done || String(event.originator) !== 'local' || event.type !== 'offer') return;
+    done = true;
+    event.sdp = event.sdp
+      .split('\r\n')
+      .filter((line) => !line.startsWith('a=candidate:') && line !== 'a=end-of-candidates')
+      .join('\r\n');
+  });
 }
 
 function answerOldest(calls: CallBook, who: PeerName): string | null {

@@ -12,6 +12,8 @@ export class SipPeer {
   private static preferredEdge = 0;
 
   readonly ua: UA;
+  /** The grant's ICE servers ([] unless the lab lists its STUN server that never answers). */
+  readonly iceServers: RTCIceServer[];
   /** Resolves on the first successful REGISTER, rejects if the first attempt fails. */
   readonly registered: Promise<void>;
   private registeredNow = false;
@@ -23,6 +25,7 @@ export class SipPeer {
     private readonly onChange: () => void,
   ) {
     if (config.wsUris.length === 0) throw new Error(`no WebSocket URI for ${name}`);
+    this.iceServers = config.iceServers.map((server) => ({ ...server }));
     this.ua = new UA({
       sockets: weightedSockets(config.wsUris, SipPeer.preferredEdge),
       uri: config.uri,
