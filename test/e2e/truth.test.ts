@@ -191,7 +191,7 @@ describe('truth in every state', () => {
       .click({ timeout: 2000 })
       .catch(() => undefined);
     await lc.reload();
-    await readyEverywhere('after the server is back');
+    await readyEverywhere('after the server is back', 40_000);
   });
 
   it('a caller ringing and hanging up in a loop: one grouped missed-calls notification, the connection history intact', async () => {
