@@ -10,48 +10,21 @@
  *
  *   npm run build && bash scripts/netns-run.sh npx tsx scripts/bench/memory.ts
  */
-import { readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { startLab, type Lab } from '../lab/lab';
 import { grantMicrophone, launchExtensionBrowser } from '../lib/extension-browser';
 import { signedInAgent } from '../lib/signed-in-agent';
 import { assertLoopbackOnly } from '../lib/netns';
-import { processes, type Proc } from '../lib/procfs';
+import { extensionRenderer, pageRenderer, pssKb } from '../lib/proc-usage';
 
 const SETTLE_MS = 10_000;
-
-/** Renderer processes under the browser whose user-data-dir is `profile`. */
-function renderersOf(profile: string): Proc[] {
-  const all = processes();
-  const root = all.find((p) => p.cmdline.includes(`--user-data-dir=${profile}`) && !p.cmdline.includes('--type='));
-  if (!root) throw new Error(`no browser process for ${profile}`);
-  const tree = new Set([root.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (!tree.has(p.pid) && tree.has(p.ppid)) {
-        tree.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return all.filter((p) => tree.has(p.pid) && p.cmdline.includes('--type=renderer'));
-}
-
-function pssKb(pid: number): number {
-  const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-  if (!match) throw new Error(`no Pss for ${pid}`);
-  return Number(match[1]);
-}
 
 async function extensionRendererKb(lab: Lab): Promise<number> {
   const { browser, popup } = await signedInAgent(lab);
   try {
     await popup.close(); // Only the worker and the offscreen document remain in the extension process.
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const ext = renderersOf(browser.userDataDir).filter((p) => p.cmdline.includes('--extension-process'));
-    if (ext.length !== 1) throw new Error(`expected one extension renderer, found ${ext.length}`);
-    return pssKb(ext[0]!.pid);
+    return pssKb(extensionRenderer(browser.userDataDir).pid);
   } finally {
     await browser.context.close();
   }
@@ -67,8 +40,7 @@ async function plainPageRendererKb(lab: Lab): Promise<number> {
     await page.evaluate(() => (window as unknown as { lab: { ready: Promise<void> } }).lab.ready);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     // Not Chromium's own WebUI renderer (`--top-chrome-webui`), which is larger than the page and was picked before.
-    const pages = renderersOf(browser.userDataDir).filter((p) => !p.cmdline.includes('--extension-process') && !p.cmdline.includes('--top-chrome-webui'));
-    return Math.max(...pages.map((p) => pssKb(p.pid)));
+    return pssKb(pageRenderer(browser.userDataDir).pid);
   } finally {
     await context.close();
   }

@@ -48,7 +48,7 @@ import type { Lab } from '../lab/lab';
 import { Kamcmd } from '../lab/kamcmd';
 import { findKamailioInstall } from '../lab/prerequisites';
 import { CHROMIUM, chromiumArgs, grantMicrophone } from '../lib/extension-browser';
-import { processes, type Proc } from '../lib/procfs';
+import { extensionRenderer, pssKb } from '../lib/proc-usage';
 import { sleep, until } from '../lib/until';
 import type { Snapshot } from '../../src/shared/snapshot';
 import type { CallEndReason } from '../../src/shared/call-state';
@@ -391,34 +391,8 @@ export function heapGrowth(a: HeapSummary, b: HeapSummary, top = 25): { key: str
 
 // --- the extension's renderer, as memory.ts measures it ----------------------------
 
-/** Renderer processes of the browser whose user-data-dir is `profile` (as scripts/bench/memory.ts). */
-function renderersOf(profile: string): Proc[] {
-  const all = processes();
-  const root = all.find((p) => p.cmdline.includes(`--user-data-dir=${profile}`) && !p.cmdline.includes('--type='));
-  if (!root) throw new Error(`no browser process for ${profile}`);
-  const tree = new Set([root.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (!tree.has(p.pid) && tree.has(p.ppid)) {
-        tree.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return all.filter((p) => tree.has(p.pid) && p.cmdline.includes('--type=renderer'));
-}
-
-function pssKb(pid: number): number {
-  const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-  if (!match) throw new Error(`no Pss for ${pid}`);
-  return Number(match[1]);
-}
-
 export function extensionRendererPid(profile: string): number {
-  const ext = renderersOf(profile).filter((p) => p.cmdline.includes('--extension-process'));
-  if (ext.length !== 1) throw new Error(`expected one extension renderer, found ${ext.length}`);
-  return ext[0]!.pid;
+  return extensionRenderer(profile).pid;
 }
 
 /** Pss of the extension renderer (worker + offscreen document; the popup too when it is open). */

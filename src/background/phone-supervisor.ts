@@ -8,53 +8,24 @@
  * the engine run one at a time (SerialQueue), so a toggle during sign-in or a
  * watchdog tick during a user action cannot interleave.
  */
-import { DEFAULT_AUDIO, isAudioPreferences, type AudioPreferences } from '../shared/audio-preferences';
-import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineFact, type EngineSettings, type EngineState } from '../shared/engine-types';
+import type { AudioPreferences } from '../shared/audio-preferences';
+import type { CallPreferences, EngineFact, EngineSettings, EngineState } from '../shared/engine-types';
 import { hasAnyCall } from '../shared/snapshot';
 import { fail, ok, type Result } from '../shared/errors';
 import { isExpiredCredential } from '../shared/sip-causes';
 import { whereCallsGo } from '../shared/text';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
-import { staleAfterMs, tuningFrom, type PhoneTuning } from '../shared/tuning';
-import { accountKey, type PhoneIdentity, type Ports, type StoredSession } from './ports';
+import { staleAfterMs, type PhoneTuning } from '../shared/tuning';
+import { accountKey, type Ports, type StoredSession } from './ports';
+import { engineSettings, readAudioPreferences, readCallPreferences, readTuning } from './engine-settings';
 import type { SnapshotStore } from './snapshot-store';
 
 const log = createLogger('supervisor');
 
-/** Registration expiry asked of the server; short so a lost binding cannot linger. */
-export const REGISTER_EXPIRES_SECONDS = 120;
 export const SESSION_NOTICE = 'session';
 const FRESH_CHECK_INTERVAL_MS = 5000;
 export const SESSION_WARNING_NOTICE = 'session-warning';
-
-export function engineConfigFor(
-  session: StoredSession,
-  identity: PhoneIdentity,
-  tuning: PhoneTuning,
-  calls: CallPreferences = DEFAULT_CALL_PREFERENCES,
-  audio: AudioPreferences = DEFAULT_AUDIO,
-): EngineSettings {
-  return {
-    wsUris: session.sip.wsUris,
-    uri: session.sip.uri,
-    authorizationUser: session.sip.authorizationUser,
-    displayName: session.sip.displayName,
-    iceServers: session.sip.iceServers,
-    instanceId: identity.instanceId,
-    contactUser: identity.contactUser,
-    registerExpiresSeconds: REGISTER_EXPIRES_SECONDS,
-    refreshSeconds: tuning.refreshSeconds,
-    registerDeadlineMs: tuning.registerDeadlineMs,
-    connectTimeoutMs: tuning.connectTimeoutMs,
-    keepAliveSeconds: tuning.keepAliveSeconds,
-    keepAliveDeadlineMs: tuning.keepAliveDeadlineMs,
-    calls,
-    engineNotifies: tuning.engineNotifies === 1,
-    micWhileRinging: tuning.micOnAnswer !== 1,
-    audio,
-  };
-}
 
 export class PhoneSupervisor {
   private readonly queue = new SerialQueue();
@@ -159,13 +130,12 @@ export class PhoneSupervisor {
     this.onEngineCalls(engine.calls);
   }
 
-  private async engineConfig(session: StoredSession): Promise<EngineSettings> {
-    return engineConfigFor(session, await this.identity(), await this.tuning(), await this.callPreferences(), await this.audioPreferences());
+  private engineConfig(session: StoredSession): Promise<EngineSettings> {
+    return engineSettings(this.ports, session);
   }
 
-  async audioPreferences(): Promise<AudioPreferences> {
-    const stored = await this.ports.local.get('audioPreferences');
-    return isAudioPreferences(stored) ? stored : DEFAULT_AUDIO;
+  audioPreferences(): Promise<AudioPreferences> {
+    return readAudioPreferences(this.ports.local);
   }
 
   /** The options page chose a device, ringtone or volume: applied live by the engine, never re-registering. */
@@ -174,8 +144,8 @@ export class PhoneSupervisor {
     return this.pushConfig();
   }
 
-  async callPreferences(): Promise<CallPreferences> {
-    return { ...DEFAULT_CALL_PREFERENCES, ...(await this.ports.local.get('callPreferences')) };
+  callPreferences(): Promise<CallPreferences> {
+    return readCallPreferences(this.ports.local);
   }
 
   /** The options page changed call waiting or the DTMF transport: the engine takes it without re-registering. */
@@ -193,20 +163,8 @@ export class PhoneSupervisor {
     });
   }
 
-  async tuning(): Promise<PhoneTuning> {
-    return tuningFrom(await this.ports.local.get('tuning'));
-  }
-
-  async identity(): Promise<PhoneIdentity> {
-    const existing = await this.ports.local.get('phoneIdentity');
-    if (existing) return existing;
-    const identity: PhoneIdentity = {
-      // JsSIP adds the "urn:uuid:" prefix itself (RFC 5626 +sip.instance).
-      instanceId: this.ports.randomId(),
-      contactUser: this.ports.randomId().replace(/-/g, '').slice(0, 12),
-    };
-    await this.ports.local.set({ phoneIdentity: identity });
-    return identity;
+  tuning(): Promise<PhoneTuning> {
+    return readTuning(this.ports.local);
   }
 
   /** Registration facts from the engine. Call facts go to the CallHandler. */
