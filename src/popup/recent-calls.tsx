@@ -16,6 +16,21 @@ export function when(at: number, now: number): string {
   return sameDay ? time : `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
 }
 
+/** Who called, as isolated text (caller data is untrusted): the name, then the number when both exist. */
+export function Who({ name, number }: { name: string; number: string }) {
+  return (
+    <span class="who">
+      <bdi>{name || number || 'Unknown caller'}</bdi>
+      {name && number && (
+        <span class="number">
+          {' '}
+          <bdi>{number}</bdi>
+        </span>
+      )}
+    </span>
+  );
+}
+
 /** `version` changes whenever a call ends (the last call's id), so the list re-reads then. */
 export function RecentCalls({ version }: { version: string }) {
   const [calls, setCalls] = useState<RecentCall[] | null>(null);
@@ -34,15 +49,7 @@ export function RecentCalls({ version }: { version: string }) {
         <ul aria-label="Recent calls">
           {shown.map((c) => (
             <li key={c.id} class={`recent-call ${c.outcome === 'Missed' ? 'missed' : ''}`}>
-              <span class="who">
-                <bdi>{c.name || c.number || 'Unknown caller'}</bdi>
-                {c.name && c.number && (
-                  <span class="number">
-                    {' '}
-                    <bdi>{c.number}</bdi>
-                  </span>
-                )}
-              </span>
+              <Who name={c.name} number={c.number} />
               <span class="meta">
                 {when(c.at, now)}
                 {c.durationMs !== null ? ` · ${formatDuration(c.durationMs)}` : ''} · <span class="outcome">{c.outcome}</span>

@@ -9,7 +9,7 @@ import { formatDuration, type VoicemailMessage } from '../shared/voicemail';
 import { fromBase64 } from '../shared/base64';
 import { describeError } from '../shared/text';
 import { requestBackground } from '../platform/ui-channel';
-import { when } from './recent-calls';
+import { when, Who } from './recent-calls';
 
 export function VoicemailList({ messages }: { messages: VoicemailMessage[] }) {
   const [playing, setPlaying] = useState<string | null>(null);
@@ -47,15 +47,7 @@ export function VoicemailList({ messages }: { messages: VoicemailMessage[] }) {
         <ul aria-label="Voicemail">
           {messages.slice(0, 20).map((m) => (
             <li key={m.id} class={`message ${m.heard ? '' : 'new'}`}>
-              <span class="who">
-                <bdi>{m.fromName || m.from || 'Unknown caller'}</bdi>
-                {m.fromName && m.from && (
-                  <span class="number">
-                    {' '}
-                    <bdi>{m.from}</bdi>
-                  </span>
-                )}
-              </span>
+              <Who name={m.fromName} number={m.from} />
               <span class="meta">
                 {when(m.receivedAt, now)} · {formatDuration(m.durationSeconds)} · <span class="outcome">{m.heard ? 'Heard' : 'New'}</span>
               </span>
