@@ -32,7 +32,9 @@ fi
 command -v npm >/dev/null || die "npm is required and not on PATH (Debian package npm, or Node's own installer)."
 
 # --- Debian packages -----------------------------------------------------
-PACKAGES=(chromium kamailio kamailio-websocket-modules kamailio-autheph-modules
+# chromium-l10n: Chromium's other UI languages (the Spanish test runs it with --lang=es;
+# without the locale's .pak Chromium falls back to English, and so do extensions).
+PACKAGES=(chromium chromium-l10n kamailio kamailio-websocket-modules kamailio-autheph-modules
   kamailio-extra-modules kamailio-utils-modules rtpengine-daemon baresip-core
   iproute2 procps util-linux)
 
@@ -44,6 +46,7 @@ installed() {
     # lab still checks Kamailio's modules itself when it starts).
     case "$1" in
       chromium) command -v chromium >/dev/null ;;
+      chromium-l10n) [[ -e /usr/lib/chromium/locales/es.pak ]] ;;
       kamailio) PATH="$PATH:/usr/sbin:/sbin" command -v kamailio >/dev/null ;;
       rtpengine-daemon) command -v rtpengine >/dev/null ;;
       baresip-core) command -v baresip >/dev/null ;;
@@ -57,7 +60,7 @@ installed() {
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
-  if [[ "$pkg" == chromium && -n "${CHROMIUM_PATH:-}" && -x "${CHROMIUM_PATH}" ]]; then continue; fi
+  if [[ "$pkg" == chromium* && -n "${CHROMIUM_PATH:-}" && -x "${CHROMIUM_PATH}" ]]; then continue; fi
   installed "$pkg" || missing+=("$pkg")
 done
 

@@ -13,8 +13,10 @@ import { chromium, type BrowserContext, type Page, type Worker } from 'playwrigh
 export const DIST = process.env.SOFTPHONE_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function chromiumArgs(): string[] {
+/** `lang`: Chromium's UI language, which chrome.i18n follows (English unless a test asks for another). */
+export function chromiumArgs(lang = 'en-US'): string[] {
   return [
+    `--lang=${lang}`,
     `--disable-extensions-except=${DIST}`,
     `--load-extension=${DIST}`,
     // A fake microphone (a beep) and camera, so calls carry real audio packets.
@@ -42,13 +44,14 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(
-  opts: { userDataDir?: string; headless?: boolean; handleSIGINT?: boolean } = {},
+  opts: { userDataDir?: string; headless?: boolean; handleSIGINT?: boolean; lang?: string } = {},
 ): Promise<ExtensionBrowser> {
   const userDataDir = opts.userDataDir ?? (await mkdtemp(join(tmpdir(), 'softphone-chromium-')));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: opts.headless ?? true,
-    args: chromiumArgs(),
+    args: chromiumArgs(opts.lang),
+    ...(opts.lang ? { locale: opts.lang } : {}),
     // Playwright disables extensions by default.
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 360, height: 560 },

@@ -5,6 +5,7 @@
  * `reachability()`, like the popup's and the notification's.
  */
 import { reachability } from '../shared/reachability';
+import { plural, t } from '../shared/i18n';
 import { hasLiveCall, liveCalls, newVoicemails, ringingCall, type Snapshot } from '../shared/snapshot';
 
 export interface BadgeSpec {
@@ -20,15 +21,15 @@ export function badgeFor(s: Snapshot, now: number): BadgeSpec {
   const title = (...lines: (string | null)[]) => [who ? `vPhone — ${who}` : 'vPhone', ...lines.filter(Boolean)].join('\n');
 
   const ringing = ringingCall(s);
-  if (ringing) return { text: 'RING', color: BLUE, title: title(hasLiveCall(s) ? 'Call waiting' : 'Incoming call') };
+  if (ringing) return { text: t('badgeRing'), color: BLUE, title: title(t(hasLiveCall(s) ? 'callWaiting' : 'incomingCall')) };
   const live = liveCalls(s);
-  if (live.length > 1) return { text: 'CALL', color: BLUE, title: title(`${live.length} calls, one on hold`) };
-  if (live.length === 1) return { text: 'CALL', color: BLUE, title: title(live[0]?.held ? 'On a call, on hold' : 'On a call') };
+  if (live.length > 1) return { text: t('badgeCall'), color: BLUE, title: title(t('badgeTwoCalls', live.length)) };
+  if (live.length === 1) return { text: t('badgeCall'), color: BLUE, title: title(t(live[0]?.held ? 'badgeOnCallHeld' : 'callActive')) };
 
   const r = reachability(s, now);
-  const missed = s.missed.count > 0 ? `${s.missed.count} missed call${s.missed.count > 1 ? 's' : ''}` : null;
+  const missed = s.missed.count > 0 ? plural(s.missed.count, { one: 'missedCallsOne', other: 'missedCallsOther' }) : null;
   const unheard = newVoicemails(s);
-  const voicemail = unheard > 0 ? `${unheard} new voicemail${unheard > 1 ? 's' : ''}` : null;
+  const voicemail = unheard > 0 ? plural(unheard, { one: 'newVoicemailsOne', other: 'newVoicemailsOther' }) : null;
   // Missed calls and new voicemails are counted on the badge while the phone is fine; a problem with it wins.
   const count = s.missed.count + unheard;
   if (count > 0 && r.kind === 'ready') return { text: String(Math.min(count, 99)), color: BLUE, title: title(r.headline, missed, voicemail) };

@@ -10,7 +10,8 @@ import type { CallOp, EngineFact } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { callById, hasAnyCall, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
-import { callerLabel, callerOf, callNotification, describeCallEnd, describeDeviceFallback } from '../shared/text';
+import { callerLabel, callerOf, callNotification, describeDeviceFallback } from '../shared/text';
+import { plural, t } from '../shared/i18n';
 import { CALL_NOTIFICATION_PREFIX, callNotificationId } from '../shared/call-state';
 import { recentCallFor, type RecentCall } from '../shared/recent-calls';
 import { SerialQueue } from '../shared/serial-queue';
@@ -128,8 +129,8 @@ export class CallHandler {
       if (count === 0) return;
       const more = count - recent.length;
       void this.ports.notifier.show(MISSED_NOTIFICATION, {
-        title: count === 1 ? describeCallEnd('missed').replace(/\.$/, '') : `${count} missed calls`,
-        message: more > 0 ? `${recent.join(', ')} and ${more} more` : recent.join(', '),
+        title: plural(count, { one: 'missedTitleOne', other: 'missedCallsOther' }),
+        message: more > 0 ? t('namesAndMore', recent.join(', '), more) : recent.join(', '),
         requireInteraction: true,
         priority: 1,
       });

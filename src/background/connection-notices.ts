@@ -7,6 +7,7 @@
  * badge's; this class only decides when to show, update and clear.
  */
 import { reachability } from '../shared/reachability';
+import { t } from '../shared/i18n';
 import type { Snapshot } from '../shared/snapshot';
 import { createLogger } from '../shared/logger';
 import type { Ports } from './ports';
@@ -64,8 +65,8 @@ export class ConnectionNotices {
     await this.ports.notifier.clear(CONNECTION_NOTICE);
     if (r.kind !== 'ready') return; // Switched off, signed out or expired: nothing to announce.
     await this.ports.notifier.show(RECOVERED_NOTICE, {
-      title: 'Calls ring here again',
-      message: `Calls could not ring here for ${Math.max(1, Math.round((now - shown.since) / 1000))} s.`,
+      title: t('recoveredTitle'),
+      message: t('recoveredMessage', Math.max(1, Math.round((now - shown.since) / 1000))),
       priority: 0,
     });
   }

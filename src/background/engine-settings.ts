@@ -8,6 +8,7 @@ import { DEFAULT_AUDIO, isAudioPreferences, type AudioPreferences } from '../sha
 import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineSettings } from '../shared/engine-types';
 import { tuningFrom, type PhoneTuning } from '../shared/tuning';
 import type { KeyValueStore, LocalState, PhoneIdentity, Ports, StoredSession } from './ports';
+import { callAlertWords } from '../shared/text';
 
 /** Registration expiry asked of the server; short so a lost binding cannot linger. */
 export const REGISTER_EXPIRES_SECONDS = 120;
@@ -35,6 +36,7 @@ export function engineConfigFor(
     keepAliveDeadlineMs: tuning.keepAliveDeadlineMs,
     calls,
     engineNotifies: tuning.engineNotifies === 1,
+    ...(tuning.engineNotifies === 1 ? { alertWords: callAlertWords() } : {}),
     micWhileRinging: tuning.micOnAnswer !== 1,
     audio,
   };

@@ -3,6 +3,7 @@
  * at start (a wake-up event is delivered only to listeners that exist by the end
  * of the first turn); the work they do waits on one readiness promise.
  */
+import '../platform/i18n'; // First: every word the worker shows comes from _locales.
 import { createLogger } from '../shared/logger';
 import { initialSnapshot } from '../shared/snapshot';
 import { broadcast, serve, servePrivately } from '../platform/messaging';

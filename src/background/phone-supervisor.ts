@@ -14,6 +14,7 @@ import { hasAnyCall } from '../shared/snapshot';
 import { fail, ok, type Result } from '../shared/errors';
 import { isExpiredCredential } from '../shared/sip-causes';
 import { whereCallsGo } from '../shared/text';
+import { t, timeOfDay } from '../shared/i18n';
 import { createLogger } from '../shared/logger';
 import { SerialQueue } from '../shared/serial-queue';
 import { staleAfterMs, type PhoneTuning } from '../shared/tuning';
@@ -236,9 +237,9 @@ export class PhoneSupervisor {
     this.store.update((cur) => ({ ...cur, login: 'signed-out', loginError: 'session_expired' }));
     // Tell the agent first; closing the transport may wait on the server.
     await this.ports.notifier.show(SESSION_NOTICE, {
-      title: 'Your session expired',
-      message: `You cannot receive calls here until you sign in again. ${whereCallsGo(s.routing)}`,
-      buttons: ['Sign in'],
+      title: t('sessionExpiredTitle'),
+      message: `${t('sessionExpiredMessage')} ${whereCallsGo(s.routing)}`,
+      buttons: [t('signIn')],
       requireInteraction: true,
       priority: 2,
     });
@@ -254,11 +255,11 @@ export class PhoneSupervisor {
     const left = expiresAt - this.ports.now();
     if (left > (await this.tuning()).sessionWarningMinutes * 60_000 || this.warnedFor === expiresAt) return;
     this.warnedFor = expiresAt;
-    const at = new Date(expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const at = timeOfDay(expiresAt);
     await this.ports.notifier.show(SESSION_WARNING_NOTICE, {
-      title: `Your session ends at ${at}`,
-      message: 'Sign in again now to keep receiving calls without a break.',
-      buttons: ['Stay signed in'],
+      title: t('sessionEndsTitle', at),
+      message: t('sessionEndsMessage'),
+      buttons: [t('staySignedIn')],
       requireInteraction: true,
       priority: 1,
     });

@@ -7,6 +7,7 @@
  */
 import { fail, ok, type Result } from '../shared/errors';
 import { callerLabel } from '../shared/text';
+import { plural, t } from '../shared/i18n';
 import { fromBase64, toBase64 } from '../shared/base64';
 import { arrivals, GREETING_MAX_BYTES, newMessageCount, parseMessages, voicemailError } from '../shared/voicemail';
 import type { AudioResult } from '../shared/protocol';
@@ -63,8 +64,8 @@ export class VoicemailController {
     const newest = unheard[0];
     if (!newest) return;
     await this.ports.notifier.show(VOICEMAIL_NOTIFICATION, {
-      title: unheard.length > 1 ? `${unheard.length} new voicemails` : 'New voicemail',
-      message: `From ${callerLabel(newest.fromName, newest.from)}`,
+      title: plural(unheard.length, { one: 'newVoicemailTitleOne', other: 'newVoicemailsOther' }),
+      message: t('voicemailFrom', callerLabel(newest.fromName, newest.from)),
       priority: 1,
     });
   }

@@ -20,6 +20,7 @@ import { acquireMicrophone } from './microphone';
 import type { AudioDeviceKind, AudioPreferences } from '../shared/audio-preferences';
 import type { CallAlerts } from '../platform/call-alerts';
 import { callNotification } from '../shared/text';
+import type { CallAlertWords } from '../shared/engine-types';
 import { callNotificationId } from '../shared/call-state';
 
 const log = createLogger('calls');
@@ -124,11 +125,12 @@ export class CallDesk {
     // is shown from here (measured no faster: see docs/ARCHITECTURE.md); then
     // the ringtone. The call has already started taking the microphone for a
     // fast Answer.
-    const engineNotifies = this.host.config()?.engineNotifies ?? false;
-    if (!engineNotifies) {
-      this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting, engineNotifies });
+    // Without the words in the agent's language (they come from the worker), the worker shows it.
+    const words = this.host.config()?.engineNotifies ? this.host.config()?.alertWords : undefined;
+    if (!words) {
+      this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting, engineNotifies: false });
     } else {
-      this.notify(call, waiting);
+      this.notify(call, waiting, words);
     }
     this.ringtone
       .start(waiting ? 'waiting' : 'ring')
@@ -139,9 +141,9 @@ export class CallDesk {
   }
 
   /** Shows the call's notification from here, tells the worker of the call, then whether it is on screen. */
-  private notify(call: IncomingCall, waiting: boolean): void {
+  private notify(call: IncomingCall, waiting: boolean, words: CallAlertWords): void {
     const tag = callNotificationId(call.id);
-    const shown = this.host.alerts.show(tag, callNotification(call.view, waiting));
+    const shown = this.host.alerts.show(tag, callNotification(call.view, waiting, words));
     this.alerted.set(call.id, shown);
     this.host.report({ kind: 'call-incoming', at: this.host.now(), call: call.view, waiting, engineNotifies: true });
     void shown.then((ok) => {

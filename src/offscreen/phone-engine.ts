@@ -365,7 +365,7 @@ export class PhoneEngine {
 
 /** The config without what never needs a new user agent (call preferences, the keeper's tuning), and optionally without the credential. */
 function userAgentPart(c: EngineConfig, withCredential: boolean): string {
-  const blank = { calls: null, engineNotifies: null, audio: null, micWhileRinging: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
+  const blank = { calls: null, engineNotifies: null, alertWords: null, audio: null, micWhileRinging: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
   return JSON.stringify({ ...c, ...blank, ...(withCredential ? {} : { authorizationUser: '', password: '' }) });
 }
 

@@ -8,6 +8,7 @@ import { DEFAULT_AUDIO, type AudioPreferences, type RingtoneStyle } from '../sha
 import { describeError } from '../shared/text';
 import { requestBackground } from '../platform/ui-channel';
 import { Ringtone } from '../offscreen/ringtone';
+import { t, type MessageKey } from '../shared/i18n';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const microphone = byId<HTMLSelectElement>('microphone-select');
@@ -21,31 +22,31 @@ const meter = byId<HTMLMeterElement>('microphone-meter');
 
 let prefs: AudioPreferences = DEFAULT_AUDIO;
 
-function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], chosen: string | null, noun: string): void {
-  const options = [new Option('System default', '')];
+function fill(select: HTMLSelectElement, devices: MediaDeviceInfo[], chosen: string | null, noun: { numbered: MessageKey; missing: MessageKey }): void {
+  const options = [new Option(t('systemDefault'), '')];
   devices
     .filter((d) => d.deviceId !== 'default' && d.deviceId !== 'communications')
-    .forEach((d, i) => options.push(new Option(d.label || `${noun} ${i + 1}`, d.deviceId)));
+    .forEach((d, i) => options.push(new Option(d.label || t(noun.numbered, i + 1), d.deviceId)));
   // A chosen device that is not plugged in now stays visible, so the choice is not silently lost.
-  if (chosen && !devices.some((d) => d.deviceId === chosen)) options.push(new Option(`${noun} not connected (the default is used)`, chosen));
+  if (chosen && !devices.some((d) => d.deviceId === chosen)) options.push(new Option(t(noun.missing), chosen));
   select.replaceChildren(...options);
   select.value = chosen ?? '';
 }
 
 async function renderDevices(): Promise<void> {
   const devices = await navigator.mediaDevices.enumerateDevices().catch(() => [] as MediaDeviceInfo[]);
-  fill(microphone, devices.filter((d) => d.kind === 'audioinput'), prefs.microphoneId, 'Microphone');
-  fill(speaker, devices.filter((d) => d.kind === 'audiooutput'), prefs.speakerId, 'Output');
-  fill(ringer, devices.filter((d) => d.kind === 'audiooutput'), prefs.ringerId, 'Output');
+  fill(microphone, devices.filter((d) => d.kind === 'audioinput'), prefs.microphoneId, { numbered: 'microphoneNumbered', missing: 'microphoneMissing' });
+  fill(speaker, devices.filter((d) => d.kind === 'audiooutput'), prefs.speakerId, { numbered: 'outputNumbered', missing: 'outputMissing' });
+  fill(ringer, devices.filter((d) => d.kind === 'audiooutput'), prefs.ringerId, { numbered: 'outputNumbered', missing: 'outputMissing' });
   ringtone.value = prefs.ringtone;
   volume.value = String(Math.round(prefs.ringVolume * 100));
 }
 
 async function save(change: Partial<AudioPreferences>): Promise<void> {
   prefs = { ...prefs, ...change };
-  status.textContent = 'Saving…';
+  status.textContent = t('saving');
   const r = await requestBackground('set-audio-preferences', { preferences: prefs }).catch(() => null);
-  status.textContent = r?.ok ? 'Saved: calls use it now.' : describeError(r && !r.ok ? r.error : 'engine_unavailable');
+  status.textContent = r?.ok ? t('audioSaved') : describeError(r && !r.ok ? r.error : 'engine_unavailable');
 }
 
 const chosen = (select: HTMLSelectElement) => select.value || null;

@@ -8,6 +8,7 @@ import { fromBase64, toBase64 } from '../shared/base64';
 import { GREETING_MAX_BYTES, GREETING_MAX_SECONDS } from '../shared/voicemail';
 import { describeError } from '../shared/text';
 import { requestBackground } from '../platform/ui-channel';
+import { t } from '../shared/i18n';
 
 const section = document.getElementById('greeting-section') as HTMLElement;
 const current = document.getElementById('greeting-current') as HTMLParagraphElement;
@@ -37,10 +38,10 @@ export function renderGreeting(s: Snapshot): void {
   for (const b of [record, listen, reset]) b.disabled = !usable || (b !== record && recorder !== null);
   save.disabled = !usable || recording === null || recorder !== null;
   current.textContent = recording
-    ? 'A new recording is ready: listen to it, then save it.'
+    ? t('greetingReady')
     : s.voicemail.greeting === 'custom'
-      ? 'Callers hear your own greeting.'
-      : 'Callers hear the default greeting.';
+      ? t('greetingCustom')
+      : t('greetingDefault');
 }
 
 async function startRecording(): Promise<void> {
@@ -60,12 +61,12 @@ async function startRecording(): Promise<void> {
     recorder = null;
     record.setAttribute('aria-pressed', 'false');
     recording = new Blob(chunks, { type: chunks[0]?.type || 'audio/webm' });
-    status.textContent = 'Recorded. Listen to it, then save it.';
+    status.textContent = t('greetingRecorded');
     void refresh();
   };
   recorder.start();
   record.setAttribute('aria-pressed', 'true');
-  status.textContent = `Recording… speak now; press Record greeting again to stop (at most ${GREETING_MAX_SECONDS} s).`;
+  status.textContent = t('greetingRecording', GREETING_MAX_SECONDS);
   // A greeting is at most a minute: the provider refuses longer ones.
   stopTimer = setTimeout(() => recorder?.stop(), GREETING_MAX_SECONDS * 1000);
   void refresh();
@@ -82,7 +83,7 @@ record.addEventListener('click', () => {
 
 listen.addEventListener('click', () => {
   if (recording) return play(recording);
-  status.textContent = 'Loading…';
+  status.textContent = t('loading');
   void requestBackground('greeting-audio', {}).then((a) => {
     const bytes = a.ok ? fromBase64(a.data) : null;
     status.textContent = a.ok ? '' : describeError(a.error);
@@ -98,22 +99,22 @@ save.addEventListener('click', () => {
     return;
   }
   save.disabled = true;
-  status.textContent = 'Saving…';
+  status.textContent = t('saving');
   void blob
     .arrayBuffer()
     .then((buffer) => requestBackground('set-greeting', { recording: { contentType: blob.type.split(';')[0] || 'audio/webm', data: toBase64(new Uint8Array(buffer)) } }))
     .then((r) => {
       if (r.ok) recording = null;
-      status.textContent = r.ok ? 'Saved: callers now hear your greeting.' : describeError(r.error);
+      status.textContent = r.ok ? t('greetingSaved') : describeError(r.error);
       return refresh();
     });
 });
 
 reset.addEventListener('click', () => {
-  status.textContent = 'Saving…';
+  status.textContent = t('saving');
   void requestBackground('set-greeting', { recording: null }).then((r) => {
     if (r.ok) recording = null;
-    status.textContent = r.ok ? 'Callers now hear the default greeting.' : describeError(r.error);
+    status.textContent = r.ok ? t('greetingDefaultSaved') : describeError(r.error);
     return refresh();
   });
 });

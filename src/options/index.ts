@@ -2,6 +2,7 @@
  * Options and diagnostics: who is signed in, the phone's state, and what to do
  * about it. Built with DOM APIs and textContent only (no HTML from data).
  */
+import { localizePage } from '../platform/page-i18n'; // First: the words come from _locales.
 import type { Snapshot } from '../shared/snapshot';
 import type { TimelineEntry } from '../shared/timeline-types';
 import type { TimerStats } from '../shared/engine-types';
@@ -13,6 +14,9 @@ import type { DtmfTransport } from '../shared/engine-types';
 import { renderLineTest } from './line-test';
 import { renderGreeting } from './greeting';
 import './audio';
+import { t, uiLanguage, type MessageKey } from '../shared/i18n';
+
+localizePage();
 
 const table = document.getElementById('diagnostics') as HTMLTableSectionElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
@@ -28,22 +32,30 @@ function row(label: string, value: string): HTMLTableRowElement {
 }
 
 /** The engine's timers in words: what matters is whether they run on time (Chrome throttles hidden documents). */
-function timerLine(t: TimerStats): string {
-  if (t.ticks === 0) return 'Not measured yet';
-  return t.lateTicks > 0 ? `Sometimes late: ${t.lateTicks} checks over 5 s late (worst ${(t.maxLateMs / 1000).toFixed(1)} s)` : `On time (worst delay ${t.maxLateMs} ms)`;
+function timerLine(timer: TimerStats): string {
+  if (timer.ticks === 0) return t('timerNotMeasured');
+  return timer.lateTicks > 0 ? t('timerLate', timer.lateTicks, (timer.maxLateMs / 1000).toLocaleString(uiLanguage(), { maximumFractionDigits: 1, minimumFractionDigits: 1 })) : t('timerOnTime', timer.maxLateMs);
 }
 
-const MIC_WORDS: Record<string, string> = { granted: 'allowed', denied: 'blocked', prompt: 'not allowed yet', unknown: 'not checked yet' };
+const MIC_WORDS: Record<string, MessageKey> = { granted: 'micAllowed', denied: 'micBlocked', prompt: 'micNotAllowedYet', unknown: 'micNotChecked' };
 
 async function engineRows(): Promise<HTMLTableRowElement[]> {
   const engine = await requestBackground('get-engine-state', {});
-  if (!engine) return [row('Phone engine', 'Not running')];
+  if (!engine) return [row(t('diagEngine'), t('diagEngineNotRunning'))];
   const rows = [
-    row('Phone engine', `${engine.registration === 'registered' ? 'Registered' : 'Not registered'}, ${engine.transportConnected ? 'connected' : 'not connected'} to the phone server, microphone ${MIC_WORDS[engine.mic]}`),
-    row('Last good refresh', engine.lastRegisteredAt ? new Date(engine.lastRegisteredAt).toLocaleTimeString() : '—'),
+    row(
+      t('diagEngine'),
+      t(
+        'diagEngineState',
+        t(engine.registration === 'registered' ? 'diagRegistered' : 'diagNotRegistered'),
+        t(engine.transportConnected ? 'diagConnected' : 'diagNotConnected'),
+        t(MIC_WORDS[engine.mic] ?? 'micNotChecked'),
+      ),
+    ),
+    row(t('diagLastRefresh'), engine.lastRegisteredAt ? new Date(engine.lastRegisteredAt).toLocaleTimeString(uiLanguage()) : '—'),
   ];
   if (engine.timers) {
-    rows.push(row('Connection checks', timerLine(engine.timers.document)), row('Backup timer', timerLine(engine.timers.worker)));
+    rows.push(row(t('diagChecks'), timerLine(engine.timers.document)), row(t('diagBackupTimer'), timerLine(engine.timers.worker)));
   }
   return rows;
 }
@@ -53,19 +65,19 @@ let renders = 0;
 async function render(s: Snapshot): Promise<void> {
   const mine = ++renders;
   signOut.hidden = s.login !== 'signed-in';
-  const since = new Date(s.registrationSince).toLocaleTimeString();
+  const since = new Date(s.registrationSince).toLocaleTimeString(uiLanguage());
   const engine = await engineRows();
   if (mine !== renders) return; // A newer snapshot is being rendered.
   table.replaceChildren(
-    row('Account', s.account ? `${s.account.name} <${s.account.email}>` : 'Signed out'),
-    row('vPhone number', s.account?.vPhoneNumber ?? '—'),
-    row('Server', s.account?.server ?? s.lastLogin?.server ?? '—'),
-    row('Softphone', s.softphoneEnabled ? 'On' : 'Off'),
-    row('Phone state', `${describeRegistration(s.registration)} (since ${since})`),
-    row('Last problem', s.registrationError ? describeError(s.registrationError) : '—'),
-    row('Forwarding', s.routing?.forwardingEnabled && s.routing.forwardingNumber ? s.routing.forwardingNumber : 'None'),
-    row('Voicemail', s.routing ? (s.routing.voicemailEnabled ? `After ${s.routing.ringTimeoutSeconds} s` : 'Off') : '—'),
-    row('Session expires', s.sessionExpiresAt ? new Date(s.sessionExpiresAt).toLocaleString() : '—'),
+    row(t('diagAccount'), s.account ? `${s.account.name} <${s.account.email}>` : t('signedOut')),
+    row(t('diagNumber'), s.account?.vPhoneNumber ?? '—'),
+    row(t('server'), s.account?.server ?? s.lastLogin?.server ?? '—'),
+    row(t('softphone'), t(s.softphoneEnabled ? 'on' : 'off')),
+    row(t('diagPhoneState'), t('diagStateSince', describeRegistration(s.registration), since)),
+    row(t('diagLastProblem'), s.registrationError ? describeError(s.registrationError) : '—'),
+    row(t('diagForwarding'), s.routing?.forwardingEnabled && s.routing.forwardingNumber ? s.routing.forwardingNumber : t('none')),
+    row(t('voicemail'), s.routing ? (s.routing.voicemailEnabled ? t('diagVoicemailAfter', s.routing.ringTimeoutSeconds) : t('off')) : '—'),
+    row(t('diagSessionExpires'), s.sessionExpiresAt ? new Date(s.sessionExpiresAt).toLocaleString(uiLanguage()) : '—'),
     ...engine,
   );
 }
@@ -88,14 +100,14 @@ const timelineMore = document.getElementById('timeline-more') as HTMLButtonEleme
 let timelineShown = 25;
 
 function when(line: TimelineLine): string {
-  const at = new Date(line.at).toLocaleString();
-  return line.count > 1 ? `${at} (×${line.count} since ${new Date(line.since).toLocaleTimeString()})` : at;
+  const at = new Date(line.at).toLocaleString(uiLanguage());
+  return line.count > 1 ? t('timelineRepeats', at, line.count, new Date(line.since).toLocaleTimeString(uiLanguage())) : at;
 }
 
 async function renderTimeline(): Promise<TimelineEntry[]> {
   const entries = await requestBackground('get-timeline', {});
   const lines = timelineLines(entries);
-  timelineSummary.textContent = lines.length ? `Show the timeline (${lines.length} lines, latest: ${lines[0]?.text ?? ''})` : 'The timeline is empty';
+  timelineSummary.textContent = lines.length ? t('timelineSummary', lines.length, lines[0]?.text ?? '') : t('timelineEmpty');
   timelineBody.replaceChildren(...lines.slice(0, timelineShown).map((l) => cells(when(l), l.text)));
   timelineMore.hidden = lines.length <= timelineShown;
   return entries;
@@ -156,19 +168,19 @@ preferencesForm.addEventListener('submit', (e) => {
   e.preventDefault();
   const preferences = { callWaiting: callWaiting.checked, callWindow: callWindow.checked, dtmfTransport: dtmfTransport.value as DtmfTransport };
   void requestBackground('set-call-preferences', { preferences }).then((r) => {
-    preferencesStatus.textContent = r.ok ? 'Saved.' : describeError(r.error);
+    preferencesStatus.textContent = r.ok ? t('saved') : describeError(r.error);
   });
 });
 
-const SHORTCUT_NAMES: Record<string, string> = {
-  'answer-call': 'Answer (holds the current call)',
-  'hangup-call': 'Hang up or decline',
-  'toggle-mute': 'Mute',
-  'toggle-softphone': 'Softphone on / off',
+const SHORTCUT_NAMES: Record<string, MessageKey> = {
+  'answer-call': 'shortcutAnswer',
+  'hangup-call': 'shortcutHangup',
+  'toggle-mute': 'mute',
+  'toggle-softphone': 'shortcutSoftphone',
 };
 void commandShortcuts().then((bound) => {
   (document.getElementById('shortcuts') as HTMLTableSectionElement).replaceChildren(
-    ...Object.entries(SHORTCUT_NAMES).map(([name, label]) => row(label, bound[name] || 'Not set')),
+    ...Object.entries(SHORTCUT_NAMES).map(([name, label]) => row(t(label), bound[name] || t('notSet'))),
   );
 });
 
@@ -194,7 +206,7 @@ function renderRouting(s: Snapshot): void {
   const editable = s.login === 'signed-in' && s.routingEditable;
   for (const el of [forwardingNumber, forwardSwitch, voicemailSwitch, saveRouting]) el.disabled = !editable;
   routingReadOnly.hidden = editable || s.login !== 'signed-in';
-  ringTimeout.textContent = r ? `Voicemail answers after ${r.ringTimeoutSeconds} s (set by your provider).` : '';
+  ringTimeout.textContent = r ? t('ringTimeoutByProvider', r.ringTimeoutSeconds) : '';
   if (!r || routingDirty) return;
   forwardingNumber.value = r.forwardingNumber ?? '';
   setSwitch(forwardSwitch, r.forwardingEnabled);
@@ -216,13 +228,13 @@ routingForm.addEventListener('submit', (e) => {
   const typed = forwardingNumber.value.trim();
   const routing = { forwardingNumber: typed === '' ? null : typed, forwardingEnabled: switchOn(forwardSwitch), voicemailEnabled: switchOn(voicemailSwitch) };
   forwardingError.textContent = '';
-  routingStatus.textContent = 'Saving…';
+  routingStatus.textContent = t('saving');
   saveRouting.disabled = true;
   void requestBackground('save-routing', { routing })
     .then((r) => {
       if (r.ok) {
         routingDirty = false;
-        routingStatus.textContent = 'Saved.';
+        routingStatus.textContent = t('saved');
         return;
       }
       routingStatus.textContent = '';

@@ -8,6 +8,7 @@ import { isErrorCode } from '../shared/errors';
 import { describeError, describeRegistration } from '../shared/text';
 import { isRegistrationState } from '../shared/registration-state';
 import type { TimelineEntry } from '../shared/timeline-types';
+import { t } from '../shared/i18n';
 
 export interface TimelineLine {
   /** The newest occurrence (the list is newest first). */
@@ -23,19 +24,19 @@ export function describeEvent(e: TimelineEntry): string {
   if (isRegistrationState(e.event)) return `${describeRegistration(e.event)}${why}`;
   switch (e.event) {
     case 'signed-in':
-      return e.detail ? `Signed in as ${e.detail}` : 'Signed in';
+      return e.detail ? t('eventSignedInAs', e.detail) : t('eventSignedIn');
     case 'signed-out':
-      return 'Signed out';
+      return t('signedOut');
     case 'signing-in':
-      return 'Signing in…';
+      return t('signingIn');
     case 'transport-up':
-      return 'Connected to the phone server';
+      return t('eventTransportUp');
     case 'transport-lost':
-      return 'Connection to the phone server lost';
+      return t('eventTransportLost');
     case 'register-ok':
-      return 'The phone server confirmed the registration';
+      return t('eventRegisterOk');
     case 'register-failed':
-      return `The phone server refused the registration${e.detail ? ` (${e.detail})` : ''}`;
+      return e.detail ? t('eventRegisterFailedWhy', e.detail) : t('eventRegisterFailed');
     default:
       return `${e.event}${e.detail ? ` (${e.detail})` : ''}`;
   }

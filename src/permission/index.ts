@@ -4,7 +4,11 @@
  * a visible extension page asks once, and the grant (for the extension's
  * origin) is then inherited by the offscreen document.
  */
+import { localizePage } from '../platform/page-i18n'; // First: the words come from _locales.
 import { requestBackground } from '../platform/ui-channel';
+import { t } from '../shared/i18n';
+
+localizePage();
 
 type PermissionState = 'granted' | 'denied' | 'prompt' | 'unknown';
 
@@ -16,13 +20,17 @@ function show(state: 'ask' | 'asking' | 'done' | 'denied' | 'no-device'): void {
   document.body.dataset.state = state;
   button.hidden = state === 'done';
   button.disabled = state === 'asking';
-  status.textContent = {
-    ask: 'Chrome will ask you to allow the microphone. Choose “Allow while visiting the site”: “Allow this time” would not last, and the phone would stop working after this tab closes.',
-    asking: 'Waiting for your answer in Chrome’s prompt…',
-    done: 'Microphone allowed. Your softphone is turning on — you can close this tab.',
-    denied: 'The microphone is blocked for this extension. Click the camera/microphone icon in the address bar (or open Chrome settings → Privacy and security → Site settings → Microphone), allow it for this extension, then press the button again.',
-    'no-device': 'No microphone was found. Connect a headset or microphone, then press the button again.',
-  }[state];
+  status.textContent = t(
+    (
+      {
+        ask: 'permissionAsk',
+        asking: 'permissionAsking',
+        done: 'permissionDone',
+        denied: 'permissionDenied',
+        'no-device': 'permissionNoDevice',
+      } as const
+    )[state],
+  );
 }
 
 async function permissionState(): Promise<{ state: PermissionState; status: PermissionStatus | null }> {

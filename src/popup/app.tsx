@@ -9,14 +9,15 @@ import { RenewSession } from './renew-session';
 import { RecentCalls } from './recent-calls';
 import { VoicemailList } from './voicemail-list';
 import { LineTestResult } from './line-test';
+import { t, type MessageKey } from '../shared/i18n';
 
 declare const __DEFAULT_SERVER__: string;
 
-const SHORTCUT_LABELS: [string, string][] = [
-  ['answer-call', 'Answer'],
-  ['hangup-call', 'Hang up'],
-  ['toggle-mute', 'Mute'],
-  ['toggle-softphone', 'Softphone'],
+const SHORTCUT_LABELS: [string, MessageKey][] = [
+  ['answer-call', 'answer'],
+  ['hangup-call', 'hangUp'],
+  ['toggle-mute', 'mute'],
+  ['toggle-softphone', 'softphone'],
 ];
 
 /** The bindings Chrome really made (see commandShortcuts), not the ones we suggested. */
@@ -45,7 +46,7 @@ function focusKey(view: ReturnType<typeof popupView> | null): string | null {
   if (!view || view.screen !== 'phone') return null;
   const ringing = view.calls.find((c) => c.kind === 'ringing');
   if (ringing) return `ring:${ringing.id}`;
-  const current = view.calls.find((c) => c.kind === 'in-call' && c.region === 'Call in progress');
+  const current = view.calls.find((c) => c.kind === 'in-call' && c.current);
   return current ? `call:${current.id}` : 'idle';
 }
 
@@ -85,7 +86,7 @@ export function App({ store }: { store: PopupStore }) {
   }, [hasState]);
   const view = state.snapshot ? popupView(state.snapshot, __DEFAULT_SERVER__, now) : null;
   useCallFocus(focusKey(view));
-  if (!state.snapshot || !view) return <p role="status">Loading…</p>;
+  if (!state.snapshot || !view) return <p role="status">{t('loading')}</p>;
   const ringing = view.calls.find((c) => c.kind === 'ringing');
 
   if (view.screen === 'sign-in' || !view.account) {
@@ -99,20 +100,20 @@ export function App({ store }: { store: PopupStore }) {
   return (
     <main>
       <h1 id="phone-heading" class="sr-only" tabIndex={-1}>
-        vPhone softphone
+        {t('phoneHeading')}
       </h1>
       {/* An incoming call is announced at once, whatever the screen reader was reading. */}
       <p class="sr-only" aria-live="assertive">
-        {ringing ? `${ringing.region}: ${ringing.caller}` : ''}
+        {ringing ? t('announceCall', ringing.region, ringing.caller) : ''}
       </p>
-      <header class="account" aria-label="Signed in account">
+      <header class="account" aria-label={t('signedInAccount')}>
         <div>
           <p class="account-name">{view.account.name}</p>
           <p class="account-number">{view.account.number}</p>
           <p class="account-login">{view.account.login}</p>
         </div>
         <button class="link" onClick={() => void state.logout()} disabled={state.pending.logout || hasAnyCall(state.snapshot)}>
-          Sign out
+          {t('signOut')}
         </button>
       </header>
 
@@ -130,7 +131,7 @@ export function App({ store }: { store: PopupStore }) {
       </div>
 
       <div class="switch-row">
-        <span id="softphone-label">Softphone</span>
+        <span id="softphone-label">{t('softphone')}</span>
         <button
           role="switch"
           aria-checked={view.softphone.checked}
@@ -142,12 +143,12 @@ export function App({ store }: { store: PopupStore }) {
           <span class="knob" aria-hidden="true" />
         </button>
         <span class="switch-state" aria-hidden="true">
-          {view.softphone.checked ? 'On' : 'Off'}
+          {t(view.softphone.checked ? 'on' : 'off')}
         </span>
       </div>
 
       {view.routing && (
-        <section class="routing" aria-label="Routing">
+        <section class="routing" aria-label={t('routing')}>
           {view.routing.lines.map((line) => (
             <p key={line}>{line}</p>
           ))}
@@ -158,7 +159,7 @@ export function App({ store }: { store: PopupStore }) {
           )}
           {view.lineTest.offered && (
             <button class="secondary" onClick={() => void state.startLineTest()} disabled={view.lineTest.running || state.pending['line-test']}>
-              Test my line
+              {t('testMyLine')}
             </button>
           )}
         </section>
@@ -185,8 +186,8 @@ export function App({ store }: { store: PopupStore }) {
       {view.calls.length === 0 && view.lastCall && <p class="last-call">{view.lastCall}</p>}
       {view.voicemail && <VoicemailList messages={view.voicemail} />}
       <RecentCalls version={state.snapshot.lastCall?.id ?? ''} />
-      <p class="shortcuts" aria-label="Keyboard shortcuts">
-        {SHORTCUT_LABELS.map(([name, label]) => `${label}: ${shortcuts[name] || 'not set'}`).join(' · ')}
+      <p class="shortcuts" aria-label={t('keyboardShortcuts')}>
+        {SHORTCUT_LABELS.map(([name, label]) => t('shortcutLine', t(label), shortcuts[name] || t('shortcutNotSet'))).join(' · ')}
       </p>
     </main>
   );

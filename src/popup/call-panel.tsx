@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallOp, CallStats } from '../shared/engine-types';
 import { requestBackground } from '../platform/ui-channel';
+import { t } from '../shared/i18n';
 import { formatDuration, type InCallPanel, type RingingPanel, type CallPanel as CallPanelView } from './view-model';
 
 export interface CallActions {
@@ -34,7 +35,7 @@ function Elapsed({ since }: { since: number }) {
     return () => clearInterval(timer);
   }, []);
   return (
-    <span class="elapsed" role="timer" aria-label="Call duration">
+    <span class="elapsed" role="timer" aria-label={t('callDuration')}>
       {formatDuration(now - since)}
     </span>
   );
@@ -57,7 +58,7 @@ function MicMeter({ callId }: { callId: string }) {
     };
   }, [callId]);
   // The level is linear amplitude; a square root reads closer to loudness.
-  return <meter class="mic-meter" aria-label="Microphone level" min={0} max={1} value={Math.sqrt(level)} />;
+  return <meter class="mic-meter" aria-label={t('microphoneLevel')} min={0} max={1} value={Math.sqrt(level)} />;
 }
 
 function Caller({ name, number, caller }: { name: string; number: string; caller: string }) {
@@ -77,7 +78,7 @@ function Caller({ name, number, caller }: { name: string; number: string; caller
 
 function RingingCall({ call, busy, shortcuts, actions }: Omit<Props, 'call' | 'error'> & { call: RingingPanel }) {
   return (
-    <section class={`call ringing ${call.region === 'Call waiting' ? 'waiting' : ''}`} aria-label={call.region}>
+    <section class={`call ringing ${call.waiting ? 'waiting' : ''}`} aria-label={call.region}>
       <p class="call-label">{call.region}</p>
       <Caller {...call} />
       <div class="buttons">
@@ -85,7 +86,7 @@ function RingingCall({ call, busy, shortcuts, actions }: Omit<Props, 'call' | 'e
           {call.answerLabel}
         </button>
         <button class="decline" disabled={busy} onClick={() => void actions.op(call.id, { kind: 'hangup' })}>
-          Decline
+          {t('decline')}
         </button>
       </div>
     </section>
@@ -111,8 +112,8 @@ function Keypad({ callId, actions }: { callId: string; actions: CallActions }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [callId]);
   return (
-    <div class="keypad" role="group" aria-label="Keypad">
-      <output class="digits" aria-label="Digits sent">
+    <div class="keypad" role="group" aria-label={t('keypad')}>
+      <output class="digits" aria-label={t('digitsSent')}>
         {sent}
       </output>
       {KEYS.map((key) => (
@@ -134,19 +135,19 @@ function TransferForm({ callId, actions, busy }: { callId: string; actions: Call
         void actions.op(callId, { kind: 'transfer', target });
       }}
     >
-      <label for={`transfer-${callId}`}>Transfer to</label>
+      <label for={`transfer-${callId}`}>{t('transferTo')}</label>
       <input
         id={`transfer-${callId}`}
         type="text"
         inputMode="tel"
         autoComplete="off"
-        placeholder="Number or user"
+        placeholder={t('transferPlaceholder')}
         value={target}
         maxLength={256}
         onInput={(e) => setTarget((e.target as HTMLInputElement).value)}
       />
       <button type="submit" class="primary" disabled={busy || target.trim() === ''}>
-        Transfer now
+        {t('transferNow')}
       </button>
     </form>
   );
@@ -155,7 +156,7 @@ function TransferForm({ callId, actions, busy }: { callId: string; actions: Call
 function InCall({ call, busy, error, shortcuts, actions }: Props & { call: InCallPanel }) {
   const [open, setOpen] = useState<'keypad' | 'transfer' | null>(null);
   const toggle = (panel: 'keypad' | 'transfer') => setOpen((cur) => (cur === panel ? null : panel));
-  const current = call.region === 'Call in progress';
+  const current = call.current;
   const disabled = busy || !call.controls;
   return (
     <section class={`call in-call ${call.held ? 'held' : ''}`} aria-label={call.region} data-call={call.id} tabIndex={-1}>
@@ -176,20 +177,20 @@ function InCall({ call, busy, error, shortcuts, actions }: Props & { call: InCal
       <div class="controls">
         {current && (
           <button type="button" aria-pressed={call.muted} disabled={disabled} aria-keyshortcuts={shortcuts['toggle-mute'] || undefined} onClick={() => void actions.op(call.id, { kind: 'mute', on: !call.muted })}>
-            Mute
+            {t('mute')}
           </button>
         )}
         <button type="button" aria-pressed={call.held} disabled={disabled} onClick={() => void actions.op(call.id, { kind: 'hold', on: !call.held })}>
-          Hold
+          {t('hold')}
         </button>
         {current && (
           <button type="button" aria-expanded={open === 'keypad'} disabled={!call.controls || call.held} onClick={() => toggle('keypad')}>
-            Keypad
+            {t('keypad')}
           </button>
         )}
         {current && (
           <button type="button" aria-expanded={open === 'transfer'} disabled={disabled} onClick={() => toggle('transfer')}>
-            Transfer
+            {t('transfer')}
           </button>
         )}
       </div>
@@ -197,7 +198,7 @@ function InCall({ call, busy, error, shortcuts, actions }: Props & { call: InCal
       {current && open === 'transfer' && call.controls && <TransferForm callId={call.id} actions={actions} busy={busy} />}
       <div class="buttons">
         <button class="decline" aria-keyshortcuts={current ? shortcuts['hangup-call'] || undefined : undefined} onClick={() => void actions.op(call.id, { kind: 'hangup' })}>
-          Hang up
+          {t('hangUp')}
         </button>
       </div>
     </section>

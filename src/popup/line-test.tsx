@@ -4,10 +4,11 @@
  * what it found.
  */
 import type { Diagnosis, LineFix } from '../shared/line-test';
+import { t } from '../shared/i18n';
 
 export function LineTestResult({ diagnosis, onFix, busy }: { diagnosis: Diagnosis; onFix: (fix: LineFix) => void; busy: boolean }) {
   return (
-    <section class={`line-test ${diagnosis.tone}`} aria-label="Line test" aria-live="polite" aria-busy={diagnosis.tone === 'busy'}>
+    <section class={`line-test ${diagnosis.tone}`} aria-label={t('lineTest')} aria-live="polite" aria-busy={diagnosis.tone === 'busy'}>
       {diagnosis.lines.map((line) => (
         <p key={line}>{line}</p>
       ))}

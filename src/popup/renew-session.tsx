@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t, timeOfDay } from '../shared/i18n';
 
 interface Props {
   offer: { endsAt: number; server: string; username: string };
@@ -9,16 +10,16 @@ interface Props {
 /** "Stay signed in": the password again (never stored), swapped in without dropping the phone or a call. */
 export function RenewSession({ offer, busy, onRenew }: Props) {
   const [password, setPassword] = useState('');
-  const at = new Date(offer.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const at = timeOfDay(offer.endsAt);
   // During a call the expiry waits for the call to end; say so rather than show a past time.
   const text =
     offer.endsAt <= Date.now()
-      ? 'Your session has ended. Enter your password to keep receiving calls after this one.'
-      : `Your session ends at ${at}. Enter your password to stay signed in.`;
+      ? t('renewEnded')
+      : t('renewEndsAt', at);
   return (
     <form
       class="renew"
-      aria-label="Stay signed in"
+      aria-label={t('staySignedIn')}
       onSubmit={async (e) => {
         e.preventDefault();
         await onRenew(offer.server, offer.username, password);
@@ -26,10 +27,10 @@ export function RenewSession({ offer, busy, onRenew }: Props) {
       }}
     >
       <p>{text}</p>
-      <label for="renew-password">Password</label>
+      <label for="renew-password">{t('password')}</label>
       <input id="renew-password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       <button type="submit" class="primary" disabled={busy}>
-        Stay signed in
+        {t('staySignedIn')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { PopupView } from './view-model';
+import { t } from '../shared/i18n';
 
 interface Props {
   view: PopupView['signIn'];
@@ -33,17 +34,17 @@ export function SignInForm({ view, onSubmit }: Props) {
 
   return (
     <form class="sign-in" onSubmit={submit} onInvalidCapture={() => setStale(true)} aria-busy={view.busy}>
-      <h1>Sign in to your vPhone</h1>
+      <h1>{t('signInHeading')}</h1>
       {view.expired && (
         <p class="notice bad" role="status">
           {view.expired}
         </p>
       )}
-      <label for="server">Server</label>
+      <label for="server">{t('server')}</label>
       <input id="server" name="server" type="url" autoComplete="url" required value={server} onInput={edit(setServer)} />
-      <label for="username">Username</label>
+      <label for="username">{t('username')}</label>
       <input id="username" name="username" autoComplete="username" required value={username} onInput={edit(setUsername)} />
-      <label for="password">Password</label>
+      <label for="password">{t('password')}</label>
       <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onInput={edit(setPassword)} />
       {view.error && (!stale || waiting) && (
         <p class="error" role="alert">
@@ -51,11 +52,11 @@ export function SignInForm({ view, onSubmit }: Props) {
         </p>
       )}
       <button type="submit" class="primary" disabled={view.busy || waiting}>
-        Sign in
+        {t('signIn')}
       </button>
       {view.busy && (
         <p class="hint" role="status">
-          Signing in…
+          {t('signingIn')}
         </p>
       )}
     </form>

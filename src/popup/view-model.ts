@@ -8,6 +8,7 @@ import { diagnose, type Diagnosis } from '../shared/line-test';
 import type { VoicemailMessage } from '../shared/voicemail';
 import { callerLabel, callerOf, describeCallEnd, describeCallNotice, describeCallStatus, describeError, describeQuality, whereCallsGo } from '../shared/text';
 import { formatAge, reachability, type Tone } from '../shared/reachability';
+import { t } from '../shared/i18n';
 
 export type { Tone };
 
@@ -23,10 +24,12 @@ export interface StatusLine {
 export interface RingingPanel {
   kind: 'ringing';
   id: string;
-  /** The region's accessible name. */
-  region: 'Incoming call' | 'Call waiting';
-  /** The answer button's name: "Hold & answer" puts the current call on hold first. */
-  answerLabel: 'Answer' | 'Hold & answer';
+  /** A second call while the agent is in one. */
+  waiting: boolean;
+  /** The region's accessible name: "Incoming call" or "Call waiting". */
+  region: string;
+  /** The answer button's name: "Answer", or "Hold & answer" (the current call goes on hold first). */
+  answerLabel: string;
   caller: string;
   name: string;
   number: string;
@@ -36,8 +39,10 @@ export interface RingingPanel {
 export interface InCallPanel {
   kind: 'in-call';
   id: string;
-  /** "Call in progress" for the call the agent talks in, "Call on hold" for the other one. */
-  region: 'Call in progress' | 'Call on hold';
+  /** The call the agent talks in (else the other one, on hold). */
+  current: boolean;
+  /** The region's accessible name: "Call in progress", or "Call on hold" for the other one. */
+  region: string;
   caller: string;
   name: string;
   number: string;
@@ -89,7 +94,7 @@ export function statusLine(s: Snapshot, now: number = Date.now()): StatusLine {
   const r = reachability(s, now);
   const parts: string[] = [];
   if (r.reason) parts.push(r.reason);
-  if (r.since !== null && (r.kind === 'down' || r.kind === 'reconnecting' || r.kind === 'mic' || r.action !== null)) parts.push(`For ${formatAge(now - r.since)}.`);
+  if (r.since !== null && (r.kind === 'down' || r.kind === 'reconnecting' || r.kind === 'mic' || r.action !== null)) parts.push(t('forDuration', formatAge(now - r.since)));
   if (r.meanwhile && (r.kind !== 'connecting' || r.action !== null)) parts.push(r.meanwhile);
   return { text: r.headline, detail: parts.length ? parts.join(' ') : null, tone: r.tone, action: r.action };
 }
@@ -106,7 +111,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     busy: s.login === 'signing-in',
     expired:
       s.registration === 'session-expired' || s.loginError === 'session_expired'
-        ? `Your session expired. Sign in again to receive calls. ${whereCallsGo(s.routing)}`
+        ? `${t('error_session_expired')} ${whereCallsGo(s.routing)}`
         : null,
   };
   const account =
@@ -127,7 +132,7 @@ export function popupView(s: Snapshot, defaultServer: string, now: number = Date
     voicemail: s.voicemail.supported ? s.voicemail.messages : null,
     lineTest: lineTestView(s),
     renew: renewOffer(s, now),
-    lastCall: s.lastCall?.endReason && !s.lastCall.lineTest ? `${callerLabel(callerOf(s.lastCall).name, callerOf(s.lastCall).number)}: ${describeCallEnd(s.lastCall.endReason)}` : null,
+    lastCall: s.lastCall?.endReason && !s.lastCall.lineTest ? t('lastCall', callerLabel(callerOf(s.lastCall).name, callerOf(s.lastCall).number), describeCallEnd(s.lastCall.endReason)) : null,
   };
 }
 
@@ -150,18 +155,20 @@ function ringingPanel(call: CallView, waiting: boolean): RingingPanel {
   return {
     kind: 'ringing',
     id: call.id,
-    region: waiting ? 'Call waiting' : 'Incoming call',
-    answerLabel: waiting ? 'Hold & answer' : 'Answer',
+    waiting,
+    region: t(waiting ? 'callWaiting' : 'incomingCall'),
+    answerLabel: t(waiting ? 'holdAndAnswer' : 'answer'),
     caller: callerLabel(callerOf(call).name, callerOf(call).number),
     ...callerOf(call),
   };
 }
 
-function inCallPanel(call: CallView, region: InCallPanel['region']): InCallPanel {
+function inCallPanel(call: CallView, current: boolean): InCallPanel {
   return {
     kind: 'in-call',
     id: call.id,
-    region,
+    current,
+    region: t(current ? 'callInProgress' : 'callOnHold'),
     caller: callerLabel(callerOf(call).name, callerOf(call).number),
     ...callerOf(call),
     status: describeCallStatus(call),
@@ -182,8 +189,8 @@ export function callPanels(s: Pick<Snapshot, 'calls'>): CallPanel[] {
   const live = liveCalls(s);
   // The current call: the one not on hold, else the most recently answered.
   const current = live.find((c) => !c.held) ?? [...live].sort((a, b) => (b.answeredAt ?? b.startedAt) - (a.answeredAt ?? a.startedAt))[0];
-  if (current) panels.push(inCallPanel(current, 'Call in progress'));
-  for (const other of live) if (other !== current) panels.push(inCallPanel(other, 'Call on hold'));
+  if (current) panels.push(inCallPanel(current, true));
+  for (const other of live) if (other !== current) panels.push(inCallPanel(other, false));
   return panels;
 }
 
@@ -203,10 +210,10 @@ export function routingSummary(s: Snapshot): PopupView['routing'] {
   if (!r || s.login !== 'signed-in') return null;
   const forwarding = r.forwardingEnabled && r.forwardingNumber !== null;
   const lines = [
-    forwarding ? `Calls also ring ${r.forwardingNumber}.` : 'No forwarding phone.',
-    r.voicemailEnabled ? `Voicemail answers after ${r.ringTimeoutSeconds} s.` : 'Voicemail is off.',
+    forwarding ? t('routingAlsoRings', r.forwardingNumber ?? '') : t('routingNoForwarding'),
+    r.voicemailEnabled ? t('routingVoicemailAfter', r.ringTimeoutSeconds) : t('routingVoicemailOff'),
   ];
   // With the softphone off and no forwarding, nothing rings anywhere (R5).
-  const warning = !s.softphoneEnabled && !forwarding ? (r.voicemailEnabled ? 'Calls go straight to voicemail.' : 'Callers cannot reach you: nothing rings.') : null;
+  const warning = !s.softphoneEnabled && !forwarding ? t(r.voicemailEnabled ? 'route_voicemail' : 'routingNothingRings') : null;
   return { lines, warning };
 }

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration, type VoicemailMessage } from '../shared/voicemail';
 import { fromBase64 } from '../shared/base64';
 import { describeError } from '../shared/text';
+import { t } from '../shared/i18n';
 import { requestBackground } from '../platform/ui-channel';
 import { when, Who } from './recent-calls';
 
@@ -39,26 +40,27 @@ export function VoicemailList({ messages }: { messages: VoicemailMessage[] }) {
   return (
     <section class="voicemail" aria-labelledby="voicemail-heading">
       <h2 id="voicemail-heading">
-        Voicemail{unheard > 0 && <span class="count"> · {unheard} new</span>}
+        {t('voicemail')}
+        {unheard > 0 && <span class="count"> · {t('newCount', unheard)}</span>}
       </h2>
       {messages.length === 0 ? (
-        <p class="empty">No messages.</p>
+        <p class="empty">{t('noMessages')}</p>
       ) : (
-        <ul aria-label="Voicemail">
+        <ul aria-label={t('voicemail')}>
           {messages.slice(0, 20).map((m) => (
             <li key={m.id} class={`message ${m.heard ? '' : 'new'}`}>
               <Who name={m.fromName} number={m.from} />
               <span class="meta">
-                {when(m.receivedAt, now)} · {formatDuration(m.durationSeconds)} · <span class="outcome">{m.heard ? 'Heard' : 'New'}</span>
+                {when(m.receivedAt, now)} · {formatDuration(m.durationSeconds)} · <span class="outcome">{t(m.heard ? 'heard' : 'new')}</span>
               </span>
               <button class="secondary" aria-pressed={playing === m.id} onClick={() => void play(m.id)}>
-                Play
+                {t('play')}
               </button>
             </li>
           ))}
         </ul>
       )}
-      <audio ref={audio} controls hidden={playing === null} onEnded={() => setPlaying(null)} aria-label="Voicemail player" />
+      <audio ref={audio} controls hidden={playing === null} onEnded={() => setPlaying(null)} aria-label={t('voicemailPlayer')} />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -31,10 +31,23 @@ export interface EngineConfig {
   calls: CallPreferences;
   /** The engine shows each call's notification itself (else the worker does); never restarts the user agent. */
   engineNotifies: boolean;
+  /** The notification's words in the agent's language (the engine has no chrome.i18n); set with `engineNotifies`. */
+  alertWords?: CallAlertWords;
   /** Devices and ringtone, applied live (a device change never re-registers nor drops a call). */
   audio: AudioPreferences;
   /** Open the microphone while a call rings (a faster Answer), or only on Answer. */
   micWhileRinging: boolean;
+}
+
+/** The incoming-call notification's words, for the engine to show it itself. */
+export interface CallAlertWords {
+  incoming: string;
+  waiting: string;
+  answer: string;
+  holdAndAnswer: string;
+  decline: string;
+  unknownCaller: string;
+  lineTest: string;
 }
 
 /** What the worker pushes: the configuration without the SIP password (the engine asks for it). */

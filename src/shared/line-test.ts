@@ -9,6 +9,7 @@
  */
 import type { ErrorCode } from './errors';
 import { describeError } from './text';
+import { listOf, t, uiLanguage, type MessageKey } from './i18n';
 
 export type LineRoute = 'extension' | 'forwarding' | 'voicemail';
 
@@ -74,65 +75,68 @@ export function parseLineTest(body: unknown): LineTestReport | null {
 }
 
 /** "0.2 s"; under a tenth of a second "0.03 s" (a fast leg is not "0.0 s"). */
-const seconds = (n: number) => `${(n / 1000).toFixed(n < 95 ? 2 : 1)} s`;
+const seconds = (n: number) => t('secondsShort', (n / 1000).toLocaleString(uiLanguage(), { minimumFractionDigits: n < 95 ? 2 : 1, maximumFractionDigits: n < 95 ? 2 : 1 }));
 
-const NOT_HERE: Record<Exclude<NotHere, null>, { why: string; fix: Diagnosis['fix'] }> = {
-  off: { why: 'the softphone is off', fix: { action: 'switch-on', label: 'Switch on' } },
-  'session-expired': { why: 'the session expired', fix: { action: 'sign-in', label: 'Sign in again' } },
-  mic: { why: 'the microphone is blocked', fix: { action: 'allow-mic', label: 'Allow microphone' } },
-  down: { why: 'it cannot reach the phone server', fix: { action: 'reconnect', label: 'Reconnect now' } },
+const NOT_HERE: Record<Exclude<NotHere, null>, { why: MessageKey; fix: { action: LineFix; label: MessageKey } }> = {
+  off: { why: 'lineNotHereOff', fix: { action: 'switch-on', label: 'switchOn' } },
+  'session-expired': { why: 'lineNotHereExpired', fix: { action: 'sign-in', label: 'signInAgain' } },
+  mic: { why: 'lineNotHereMic', fix: { action: 'allow-mic', label: 'allowMicrophone' } },
+  down: { why: 'lineNotHereDown', fix: { action: 'reconnect', label: 'reconnectNow' } },
 };
 
 /** The words of a test, from its view and the forwarding number (as the agent sees it). */
 export function diagnose(test: LineTestView, forwardingLabel: string | null): Diagnosis {
-  if (test.phase === 'failed') return { tone: 'bad', lines: [`The line test could not finish. ${describeError(test.error ?? 'server_unreachable')}`], fix: null };
+  if (test.phase === 'failed') return { tone: 'bad', lines: [t('lineFailed', describeError(test.error ?? 'server_unreachable'))], fix: null };
   const report = test.report;
-  if (test.phase === 'running' || !report) return { tone: 'busy', lines: ['Calling your vPhone number…'], fix: null };
+  if (test.phase === 'running' || !report) return { tone: 'busy', lines: [t('lineRunning')], fix: null };
 
   const leg = (route: LineRoute) => report.legs.find((l) => l.route === route) ?? null;
   const here = leg('extension');
   const away = leg('forwarding');
   const voicemail = leg('voicemail');
   const rangHere = here?.rangAfterMs != null;
-  const awayName = forwardingLabel ?? 'your forwarding phone';
-  const rang = [rangHere ? `here after ${seconds(here.rangAfterMs as number)}` : null, away?.rangAfterMs != null ? `on ${awayName} after ${seconds(away.rangAfterMs)}` : null].filter(Boolean);
+  const awayName = forwardingLabel ?? t('lineYourForwardingPhone');
+  const rang = [
+    rangHere ? t('lineRangHereAfter', seconds(here.rangAfterMs as number)) : null,
+    away?.rangAfterMs != null ? t('lineRangOnAfter', awayName, seconds(away.rangAfterMs)) : null,
+  ].filter((x): x is string => x !== null);
+  const where = listOf(rang);
   const lines: string[] = [];
   let tone: Diagnosis['tone'] = 'ok';
   let fix: Diagnosis['fix'] = null;
 
   if (!rangHere) {
     const cause = test.notHere ? NOT_HERE[test.notHere] : null;
-    lines.push(cause ? `This phone did not ring: ${cause.why}.` : 'This phone did not ring, although it was ready. Reconnect, then test again.');
-    fix = cause ? cause.fix : { action: 'reconnect', label: 'Reconnect now' };
+    lines.push(cause ? t('lineNotHere', t(cause.why)) : t('lineNotHereReady'));
+    fix = cause ? { action: cause.fix.action, label: t(cause.fix.label) } : { action: 'reconnect', label: t('reconnectNow') };
     tone = 'bad';
   }
 
   const machineAway = away?.answeredAfterMs != null && away.answeredAfterMs < MACHINE_PICKUP_MS && report.answeredBy !== 'forwarding';
   switch (report.answeredBy) {
     case 'extension':
-      lines.unshift(`Rang ${rang.join(' and ')}; you answered here.`);
+      lines.unshift(t('lineAnsweredHere', where));
       break;
     case 'forwarding':
-      lines.unshift(`Rang ${rang.join(' and ')}; ${awayName} took the call.`);
+      lines.unshift(t('lineAnsweredAway', where, awayName));
       break;
     case 'voicemail': {
       const after = voicemail?.answeredAfterMs ?? null;
       if (rang.length === 0 && (after === null || after < AT_ONCE_MS)) {
-        lines.unshift('Voicemail answered at once: nothing could ring.');
+        lines.unshift(t('lineVoicemailAtOnce'));
         tone = 'bad';
       } else {
-        lines.unshift(`Rang ${rang.length ? rang.join(' and ') : 'nowhere'}; nobody answered, so voicemail answered${after !== null ? ` after ${seconds(after)}` : ''}.`);
+        const rangWhere = rang.length ? where : t('lineNowhere');
+        lines.unshift(after !== null ? t('lineVoicemailAfter', rangWhere, seconds(after)) : t('lineVoicemail', rangWhere));
       }
       break;
     }
     default:
-      lines.unshift(rang.length ? `Rang ${rang.join(' and ')}; nobody answered and voicemail is off.` : 'Nothing rang and voicemail is off: callers hear ringing until they give up.');
+      lines.unshift(rang.length ? t('lineNobodyNoVoicemail', where) : t('lineNothingRang'));
       if (!rang.length) tone = 'bad';
   }
   if (machineAway && away?.answeredAfterMs != null) {
-    lines.push(
-      `Your forwarding phone answered after ${seconds(away.answeredAfterMs)}, before anyone could press 1: it is probably off or busy and its own voicemail answered. Calls will still reach vPhone voicemail, but that phone rings for nothing.`,
-    );
+    lines.push(t('lineMachineAway', seconds(away.answeredAfterMs)));
     if (tone === 'ok') tone = 'warn';
   }
   return { tone, lines, fix };

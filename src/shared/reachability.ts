@@ -16,10 +16,12 @@
 import type { ErrorCode } from './errors';
 import type { RoutingSummary, Snapshot } from './snapshot';
 import { describeError, whereCallsGo } from './text';
+import { t, timeOfDay } from './i18n';
 
 export type ReachKind = 'signed-out' | 'expired' | 'off' | 'ready' | 'connecting' | 'reconnecting' | 'down' | 'mic';
 export type Tone = 'ok' | 'off' | 'busy' | 'bad';
-export type FixAction = 'Reconnect now' | 'Allow microphone';
+/** The fixing button's label ("Reconnect now", "Allow microphone"), in the agent's language. */
+export type FixAction = string;
 
 export interface ReachTimes {
   /** An outage shorter than this is not announced. */
@@ -54,13 +56,13 @@ const COLORS: Record<Tone, string> = { ok: '#188038', off: '#5f6368', busy: '#e3
 
 /** What the state machine's reasons say, minus the ones that would repeat the headline. */
 function reasonFor(error: ErrorCode | null, kind: ReachKind): string | null {
-  if (!error) return kind === 'down' ? 'The phone server does not answer.' : null;
+  if (!error) return kind === 'down' ? t('reasonServerSilent') : null;
   if (error === 'mic_not_granted' && kind === 'mic') return null; // The headline says it.
   return describeError(error);
 }
 
 export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return timeOfDay(ms, true);
 }
 
 function base(kind: ReachKind, tone: Tone, headline: string, badgeText: string): Reachability {
@@ -81,25 +83,25 @@ function base(kind: ReachKind, tone: Tone, headline: string, badgeText: string):
 export function reachability(s: Snapshot, now: number, times: ReachTimes = s.reachTimes ?? DEFAULT_REACH_TIMES): Reachability {
   if (s.login !== 'signed-in') {
     return s.registration === 'session-expired' || s.loginError === 'session_expired'
-      ? { ...base('expired', 'bad', 'Session expired. Sign in again.', '!'), meanwhile: whereCallsGo(s.routing) }
-      : base('signed-out', 'off', 'Signed out', '');
+      ? { ...base('expired', 'bad', t('state_session_expired'), '!'), meanwhile: whereCallsGo(s.routing) }
+      : base('signed-out', 'off', t('signedOut'), '');
   }
-  if (!s.softphoneEnabled) return { ...base('off', 'off', 'Softphone is off', 'OFF'), meanwhile: routesWhenOff(s.routing) };
-  if (s.registration === 'registered') return base('ready', 'ok', 'Ready to receive calls', 'ON');
+  if (!s.softphoneEnabled) return { ...base('off', 'off', t('headlineOff'), t('badgeOff')), meanwhile: routesWhenOff(s.routing) };
+  if (s.registration === 'registered') return base('ready', 'ok', t('state_registered'), t('badgeOn'));
 
   const since = s.outage?.since ?? s.registrationSince;
   const age = Math.max(0, now - since);
   const lost = s.outage?.kind === 'lost';
   let r: Reachability;
   if (s.registration === 'mic-needed') {
-    r = { ...base('mic', 'bad', 'Microphone access needed', '!'), action: 'Allow microphone' };
+    r = { ...base('mic', 'bad', t('state_mic_needed'), '!'), action: t('allowMicrophone') };
   } else if (s.registration === 'unreachable' || s.registration === 'session-expired' || age >= times.escalateMs) {
-    r = { ...base('down', 'bad', 'Cannot receive calls', '!'), action: 'Reconnect now' };
+    r = { ...base('down', 'bad', t('state_unreachable'), '!'), action: t('reconnectNow') };
   } else if (lost || s.registration === 'recovering') {
-    r = { ...base('reconnecting', 'busy', 'Connection lost. Reconnecting…', '…'), action: 'Reconnect now' };
+    r = { ...base('reconnecting', 'busy', t('state_recovering'), '…'), action: t('reconnectNow') };
   } else {
     // Switching on, signing in, a worker start: connecting is not an outage yet.
-    r = { ...base('connecting', 'busy', 'Connecting to the phone server…', '…'), action: age >= times.graceMs ? 'Reconnect now' : null };
+    r = { ...base('connecting', 'busy', t('state_registering'), '…'), action: age >= times.graceMs ? t('reconnectNow') : null };
   }
   r.reason = reasonFor(s.registrationError, r.kind);
   r.since = since;
@@ -108,8 +110,8 @@ export function reachability(s: Snapshot, now: number, times: ReachTimes = s.rea
   if (now >= announceAt && r.action) {
     const why = r.reason ?? `${r.headline}.`;
     r.notice = {
-      title: lost ? 'You cannot receive calls here' : 'Calls cannot ring here yet',
-      message: `${why} Since ${clockTime(since)}. ${r.meanwhile}`,
+      title: t(lost ? 'noticeLostTitle' : 'noticeNotYetTitle'),
+      message: `${why} ${t('sinceTime', clockTime(since))} ${r.meanwhile}`,
       button: r.action,
     };
   }
@@ -124,11 +126,4 @@ function routesWhenOff(routing: RoutingSummary | null): string {
   return whereCallsGo(routing, false);
 }
 
-/** "for 1 min 5 s" in the popup, which re-renders every second. */
-export function formatAge(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  if (total < 60) return `${total} s`;
-  const m = Math.floor(total / 60);
-  const sec = total % 60;
-  return sec === 0 ? `${m} min` : `${m} min ${sec} s`;
-}
+export { formatAge } from './text';

@@ -21,7 +21,7 @@ export interface Agent extends ExtensionBrowser {
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export async function launchAgent(opts: { userDataDir?: string; headless?: boolean } = {}): Promise<Agent> {
+export async function launchAgent(opts: { userDataDir?: string; headless?: boolean; lang?: string } = {}): Promise<Agent> {
   const browser = await launchExtensionBrowser(opts);
   const popup = await browser.context.newPage();
   await popup.goto(`${browser.origin}/popup.html`);
