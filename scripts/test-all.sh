@@ -31,6 +31,7 @@ bash scripts/netns-run.sh npx tsx scripts/bench/controls.ts --smoke || status=$?
 bash scripts/netns-run.sh npx tsx scripts/bench/frozen.ts --smoke || status=$?
 bash scripts/netns-run.sh npx tsx scripts/bench/memory.ts || status=$?
 bash scripts/netns-run.sh npx tsx scripts/bench/day.ts --smoke || status=$?
+bash scripts/netns-run.sh npx tsx scripts/bench/worker-sleep.ts --smoke || status=$?
 
 # One closing line any CI reader understands.
 node -e '

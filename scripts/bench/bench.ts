@@ -10,6 +10,11 @@
  * confirmed. The baseline's ring is the plain JsSIP page's newRTCSession.
  * Timestamps are Date.now() in the pages and the extension, one machine clock.
  *
+ * Playwright attaches a debugger to the extension's worker, and an attached
+ * worker never stops by itself: "worker stopped" is made by force here. Whether
+ * it sleeps on its own while the agent waits, and what the engine's heartbeat
+ * changes, is measured without Playwright by `npm run bench:sleep`.
+ *
  * Recovery: how long from a fault until the SIP
  * server lists the phone again, for the extension (production tuning: 30 s
  * refresh) and, in the same lab run, for a plain JsSIP page with default

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_AUDIO, isAudioPreferences, type AudioPreferences } from '../shared/audio-preferences';
 import { DEFAULT_CALL_PREFERENCES, type CallPreferences, type EngineSettings } from '../shared/engine-types';
-import { tuningFrom, type PhoneTuning } from '../shared/tuning';
+import { tuningFrom, WORKER_HEARTBEAT_SECONDS, type PhoneTuning } from '../shared/tuning';
 import type { KeyValueStore, LocalState, PhoneIdentity, Ports, StoredSession } from './ports';
 import { callAlertWords } from '../shared/text';
 
@@ -38,6 +38,7 @@ export function engineConfigFor(
     engineNotifies: tuning.engineNotifies === 1,
     ...(tuning.engineNotifies === 1 ? { alertWords: callAlertWords() } : {}),
     micWhileRinging: tuning.micOnAnswer !== 1,
+    workerHeartbeatSeconds: tuning.workerSleeps === 1 ? 0 : WORKER_HEARTBEAT_SECONDS,
     audio,
   };
 }

@@ -19,23 +19,30 @@ const liveness = engineLivenessPort();
 
 function report(fact: EngineFact): void {
   send('background', 'engine-fact', { fact })
-    .then(liveness) // The worker is awake now: hold the port that tells it if this document goes.
+    .then(() => liveness.hold()) // The worker is awake now: hold the port that tells it if this document goes.
     .catch((err: unknown) => log.warn('could not report', fact.kind, err));
 }
 
 const engine = new PhoneEngine(report, () => send('background', 'get-sip-credential', {}));
 void watchMicPermission((status) => engine.onMicPermission(status));
 warmCallAlerts();
-liveness();
+liveness.hold();
 
 // Ticks from a worker: hidden-document timers can be throttled to one a minute.
 const TICK_MS = 1000;
 const ticker = new Worker('ticker-worker.js', { type: 'module' });
 const probe = new TimerProbe(TICK_MS);
 engine.timerHealth = () => probe.health();
+let lastBeat = 0;
 ticker.onmessage = () => {
   probe.onWorkerTick();
   engine.tick();
+  // The worker's heartbeat rides the ticker: a hidden document's own timers may be throttled to one a minute.
+  const every = engine.heartbeatSeconds() * 1000;
+  if (every > 0 && Date.now() - lastBeat >= every) {
+    lastBeat = Date.now();
+    liveness.beat();
+  }
 };
 ticker.postMessage({ periodMs: TICK_MS });
 addEventListener('online', () => engine.onOnline());

@@ -95,6 +95,11 @@ export class PhoneEngine {
     );
   }
 
+  /** How often to keep the worker up (0: not at all): only while calls can ring here. */
+  heartbeatSeconds(): number {
+    return this.enabled ? (this.config?.workerHeartbeatSeconds ?? 0) : 0;
+  }
+
   /** The periodic tick (see ticker-worker.ts) and the browser's `online` event. */
   tick(): void {
     this.keeper.tick();
@@ -365,7 +370,7 @@ export class PhoneEngine {
 
 /** The config without what never needs a new user agent (call preferences, the keeper's tuning), and optionally without the credential. */
 function userAgentPart(c: EngineConfig, withCredential: boolean): string {
-  const blank = { calls: null, engineNotifies: null, alertWords: null, audio: null, micWhileRinging: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
+  const blank = { calls: null, engineNotifies: null, alertWords: null, workerHeartbeatSeconds: 0, audio: null, micWhileRinging: null, refreshSeconds: 0, registerDeadlineMs: 0, keepAliveSeconds: 0, keepAliveDeadlineMs: 0 };
   return JSON.stringify({ ...c, ...blank, ...(withCredential ? {} : { authorizationUser: '', password: '' }) });
 }
 

@@ -37,6 +37,8 @@ export interface EngineConfig {
   audio: AudioPreferences;
   /** Open the microphone while a call rings (a faster Answer), or only on Answer. */
   micWhileRinging: boolean;
+  /** While the softphone is on, keep the worker up with a beat this often (0: let it sleep); see engine-liveness.ts. */
+  workerHeartbeatSeconds: number;
 }
 
 /** The incoming-call notification's words, for the engine to show it itself. */

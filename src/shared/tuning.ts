@@ -31,6 +31,8 @@ export interface PhoneTuning {
   engineNotifies: number;
   /** 1: the microphone opens only on Answer, not while the call rings (the benchmark's A/B lever). */
   micOnAnswer: number;
+  /** 1: let the worker sleep when idle, no heartbeat (the benchmark's A/B lever; see engine-liveness.ts). */
+  workerSleeps: number;
 }
 
 export const DEFAULT_TUNING: PhoneTuning = {
@@ -45,7 +47,11 @@ export const DEFAULT_TUNING: PhoneTuning = {
   sessionWarningMinutes: 10,
   engineNotifies: 0,
   micOnAnswer: 0,
+  workerSleeps: 0,
 };
+
+/** The heartbeat's period: under the worker's 30 s idle limit, with room for a late tick. */
+export const WORKER_HEARTBEAT_SECONDS = 20;
 
 /** Merges stored overrides, ignoring anything that is not a positive number. */
 export function tuningFrom(stored: unknown): PhoneTuning {

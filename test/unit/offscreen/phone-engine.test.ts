@@ -82,6 +82,7 @@ const settings = (user = '1900000000:alice'): EngineSettings => ({
   engineNotifies: true,
   audio: DEFAULT_AUDIO,
   micWhileRinging: true,
+  workerHeartbeatSeconds: 0,
 });
 
 let engine: PhoneEngine | null = null;
@@ -112,6 +113,19 @@ describe('the phone engine against a fake registrar', () => {
     await until('registered', () => t.facts.some((f) => f.kind === 'registered'), 3000, 10);
     expect(t.registrar.registers.length).toBeGreaterThanOrEqual(1);
     expect(header(t.registrar.registers[0] ?? '', 'Contact')).toContain('abc123def456');
+    t.stop();
+  });
+
+  it('beats for the worker only while calls can ring here, at the configured period', async () => {
+    const t = start('ok');
+    await engine?.configure({ ...settings(), workerHeartbeatSeconds: 20 });
+    expect(engine?.heartbeatSeconds()).toBe(0); // Configured, not switched on: no call can ring, the worker may sleep.
+    await engine?.enable();
+    expect(engine?.heartbeatSeconds()).toBe(20);
+    await engine?.configure({ ...settings(), workerHeartbeatSeconds: 0 });
+    expect(engine?.heartbeatSeconds()).toBe(0);
+    await engine?.disable();
+    expect(engine?.heartbeatSeconds()).toBe(0);
     t.stop();
   });
 
