@@ -3,7 +3,7 @@
  * chromium-l10n), and every word the agent meets — the popup in each state,
  * the call's notification, the missed-calls notification, the toolbar
  * tooltip, the options page and the microphone page — comes from
- * _locales/es, with no English left. Names are taken from the Spanish catalog
+ * _locales/es, with no English left, and passes axe. Names are taken from the Spanish catalog
  * (the English names are the interface; these are their translations).
  *
  * "No English left" is checked two ways on each page's visible text and
@@ -12,6 +12,7 @@
  * there, and none of a list of common English words is.
  */
 import { mkdir } from 'node:fs/promises';
+import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Lab } from '../../scripts/lab/lab';
@@ -69,6 +70,10 @@ function englishIn(text: string, allowed: string[] = []): string[] {
 }
 
 async function expectSpanish(page: Page, state: string, allowed: string[] = []): Promise<void> {
+  // The Spanish pages pass axe too (longer words, the page's lang): no serious or critical violation.
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe, ${state}`).toEqual([]);
   await mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}/${state.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
   const text = await pageWords(page);
