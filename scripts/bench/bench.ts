@@ -107,8 +107,8 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     'INVITE → worker knows (awake)': { ext: [] as number[], base: [] as number[] },
     'INVITE → worker knows (stopped)': { ext: [] as number[], base: [] as number[] },
     'Answer → caller confirmed': { ext: [] as number[], base: [] as number[] },
-    // The microphone opened only on Answer instead of while ringing (the OS indicator lights for every caller otherwise).
-    'Answer → caller confirmed (microphone opened on Answer)': { ext: [] as number[], base: [] as number[] },
+    // A/B: the microphone taken while the call rings (the lever) instead of on Answer (the default).
+    'Answer → caller confirmed (microphone taken while ringing)': { ext: [] as number[], base: [] as number[] },
   };
   const cdp = await browser.context.newCDPSession(popup);
   await cdp.send('ServiceWorker.enable');
@@ -155,11 +155,11 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
       if (who === 'worker') r['INVITE → worker knows (stopped)'].ext.push((await timelineAfter(popup, 'worker-knows', asleep.t0)) - asleep.t0);
       await callOver(consolePage, asleep.id);
     }
-    await setTuning({ micOnAnswer: 1 });
-    const late = await place(consolePage, '+15550001001');
-    await timelineAfter(popup, 'ringtone', late.t0);
-    r['Answer → caller confirmed (microphone opened on Answer)'].ext.push(await answer(late.id));
-    await callOver(consolePage, late.id);
+    await setTuning({ micWhileRinging: 1 });
+    const early = await place(consolePage, '+15550001001');
+    await timelineAfter(popup, 'ringtone', early.t0);
+    r['Answer → caller confirmed (microphone taken while ringing)'].ext.push(await answer(early.id));
+    await callOver(consolePage, early.id);
     await setTuning({});
 
     // The plain JsSIP page: INVITE → its `incoming` event, and its answer.
@@ -175,7 +175,7 @@ async function callBenchmarks(lab: Lab, browser: ExtensionBrowser, popup: Page, 
     });
     const baseConfirmed = await until('baseline confirmed', async () => (await events(consolePage)).find((e) => e.id === base.id && e.type === 'confirmed'));
     r['Answer → caller confirmed'].base.push(baseConfirmed.t - t2);
-    r['Answer → caller confirmed (microphone opened on Answer)'].base.push(baseConfirmed.t - t2);
+    r['Answer → caller confirmed (microphone taken while ringing)'].base.push(baseConfirmed.t - t2);
     await callOver(consolePage, base.id);
   }
   // The console page stays open: closing it would detach its CDP session, and

@@ -37,7 +37,7 @@ export function engineConfigFor(
     calls,
     engineNotifies: tuning.engineNotifies === 1,
     ...(tuning.engineNotifies === 1 ? { alertWords: callAlertWords() } : {}),
-    micWhileRinging: tuning.micOnAnswer !== 1,
+    micWhileRinging: tuning.micWhileRinging === 1,
     workerHeartbeatSeconds: tuning.workerSleeps === 1 ? 0 : WORKER_HEARTBEAT_SECONDS,
     audio,
   };

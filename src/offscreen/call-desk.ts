@@ -64,7 +64,7 @@ export class CallDesk {
       createSpeaker: () => new Audio(),
       microphone: async () => acquireMicrophone(await this.devices.use('microphone')),
       speakerId: async () => (await this.devices.use('speaker')) ?? '',
-      micWhileRinging: () => this.host.config()?.micWhileRinging ?? true,
+      micWhileRinging: () => this.host.config()?.micWhileRinging ?? false,
     };
   }
 

@@ -47,7 +47,7 @@ export interface CallEnvironment {
 
 export class IncomingCall {
   private current: CallView;
-  /** The microphone, taken while ringing so Answer does not wait for it. */
+  /** The microphone: taken on Answer (or, with the `micWhileRinging` lever, while ringing). */
   private mic: Promise<MicResult>;
   private declinedLocally = false;
   private transferred = false;
@@ -73,7 +73,8 @@ export class IncomingCall {
     this.speaker = env.createSpeaker();
     this.speaker.autoplay = true;
     void env.speakerId().then((id) => this.setSpeaker(id));
-    // Taken while ringing, Answer does not wait for the device to open (measured: npm run bench).
+    // Only during calls by default: taking it while ringing saved 7 ms of Answer (npm run bench) and
+    // lit the system's microphone indicator for every caller.
     this.mic = env.micWhileRinging() ? env.microphone() : Promise.resolve({ ok: false, error: 'mic_unavailable' });
     session.on('peerconnection', ({ peerconnection }) => {
       peerconnection.addEventListener('track', (ev: RTCTrackEvent) => {
@@ -116,7 +117,7 @@ export class IncomingCall {
     this.events.changed(this);
   }
 
-  /** Answers with the microphone taken while ringing (taken again if that failed). */
+  /** Answers with the microphone (taken now, unless it was taken while ringing). */
   answer(iceServers: RTCIceServer[]): Promise<Result> {
     return this.queue.run(async () => {
       if (this.current.phase !== 'ringing') return ok;

@@ -35,7 +35,7 @@ export interface EngineConfig {
   alertWords?: CallAlertWords;
   /** Devices and ringtone, applied live (a device change never re-registers nor drops a call). */
   audio: AudioPreferences;
-  /** Open the microphone while a call rings (a faster Answer), or only on Answer. */
+  /** Open the microphone while a call rings (7 ms faster Answer), or only on Answer (the default: only during calls). */
   micWhileRinging: boolean;
   /** While the softphone is on, keep the worker up with a beat this often (0: let it sleep); see engine-liveness.ts. */
   workerHeartbeatSeconds: number;

@@ -29,8 +29,12 @@ export interface PhoneTuning {
    * arrives), so off by default: the benchmark's A/B lever.
    */
   engineNotifies: number;
-  /** 1: the microphone opens only on Answer, not while the call rings (the benchmark's A/B lever). */
-  micOnAnswer: number;
+  /**
+   * 1: the microphone opens while a call rings, not on Answer (the benchmark's A/B lever). Off by
+   * default: it saved 7 ms of Answer → confirmed (median of 20; 16 ms at p90), and lit the
+   * system's microphone indicator for every caller.
+   */
+  micWhileRinging: number;
   /** 1: let the worker sleep when idle, no heartbeat (the benchmark's A/B lever; see engine-liveness.ts). */
   workerSleeps: number;
 }
@@ -46,7 +50,7 @@ export const DEFAULT_TUNING: PhoneTuning = {
   escalateSeconds: 20,
   sessionWarningMinutes: 10,
   engineNotifies: 0,
-  micOnAnswer: 0,
+  micWhileRinging: 0,
   workerSleeps: 0,
 };
 
