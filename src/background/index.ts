@@ -76,6 +76,9 @@ store.onChange((next, prev) => {
   if (prev.login === 'signed-in' && next.login === 'signed-out' && next.registration !== 'session-expired') recentCalls.clear();
   // Signed in: the voicemail list as it stands (not news, so no notification).
   if (prev.login !== 'signed-in' && next.login === 'signed-in') void ready.then(() => voicemail.refresh()).catch(() => undefined);
+  if (next.login !== 'signed-in') voicemail.stopChecks();
+  // A call not answered here (missed, declined): the caller may be leaving a message.
+  else if (next.lastCall && next.lastCall.id !== prev.lastCall?.id && !next.lastCall.lineTest && (next.lastCall.endReason === 'missed' || next.lastCall.endReason === 'declined')) voicemail.expectMessage();
   void notices.check();
 });
 

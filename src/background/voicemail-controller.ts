@@ -1,6 +1,7 @@
 /**
  * Voicemail (R7) and the greeting, through the provider API. The list is
- * re-read when a page opens, with the watchdog and after a call ends; a
+ * re-read when a page opens, with the watchdog, and a few times after a call
+ * that was not answered here (the caller is probably leaving a message); a
  * message that arrives is told with a notification (popup closed or not) and
  * counted on the badge until heard. Audio crosses to the pages as base64: the
  * token stays in the worker (a page's `<audio src>` cannot send it anyway).
@@ -17,6 +18,13 @@ import type { SnapshotStore } from './snapshot-store';
 
 export const VOICEMAIL_NOTIFICATION = 'voicemail';
 const PATH = '/v1/softphone/voicemail';
+/**
+ * After a call that went unanswered here, when to look for the caller's
+ * message (ms after the call ended): voicemail answers within the ring
+ * timeout and most messages are under a minute. Bounded; the watchdog stays
+ * the fallback (with the engine's heartbeat the worker is up to run these).
+ */
+export const MESSAGE_CHECKS_MS = [20_000, 45_000, 90_000, 180_000] as const;
 
 type Audio = AudioResult;
 
@@ -27,6 +35,24 @@ export class VoicemailController {
     private readonly call: ProviderCall,
     private readonly onExpired: (why: string) => Promise<void>,
   ) {}
+
+  private checks: ReturnType<typeof setTimeout>[] = [];
+
+  /** A call ended unanswered here: look for its message soon, a few times (a newer call restarts the schedule). */
+  expectMessage(): void {
+    this.stopChecks();
+    this.checks = MESSAGE_CHECKS_MS.map((ms, i) =>
+      setTimeout(() => {
+        if (i === MESSAGE_CHECKS_MS.length - 1) this.checks = [];
+        void this.refresh().catch(() => undefined);
+      }, ms),
+    );
+  }
+
+  stopChecks(): void {
+    for (const timer of this.checks) clearTimeout(timer);
+    this.checks = [];
+  }
 
   private async session(): Promise<StoredSession | null> {
     return this.store.get().login === 'signed-in' ? ((await this.ports.local.get('session')) ?? null) : null;

@@ -10,7 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Lab } from '../../scripts/lab/lab';
-import { LabConsole, extensionHears, grantMicrophone, launchAgent, notifications, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+import { LabConsole, clickNotificationButton, extensionHears, grantMicrophone, launchAgent, notifications, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+import { CALL_NOTIFICATION_PREFIX } from '../../src/shared/call-state';
+import { MESSAGE_CHECKS_MS } from '../../src/background/voicemail-controller';
 
 const ALICE = { user: 'alice', password: 'alice-password', number: '+15550001001', cell: '+15550109001' };
 // The watchdog (and with it the voicemail list) every 6 s instead of every minute.
@@ -188,5 +190,27 @@ describe('Test my line', () => {
     expect(text).toMatch(/Your forwarding phone answered after \d+\.\d+ s, before anyone could press 1/);
     expect(await lineTest().getAttribute('class')).toContain('warn');
     expect((await snapshot(agent)).missed.count).toBe(0);
+  });
+});
+
+describe('a message left after a call that rang here', () => {
+  it('declined from the notification, the caller leaves a message: the checks after the call find it, not the watchdog', async () => {
+    // The watchdog an hour away: only the checks that follow an unanswered call can find the message in time.
+    await (await agent.worker()).evaluate(() => chrome.storage.local.set({ tuning: { watchdogMinutes: 60 } }));
+    await lab.setRouting(ALICE.user, { forwardingEnabled: false });
+    await lab.clearVoicemail(ALICE.user);
+    await popup.goto('about:blank'); // The popup is closed.
+    const t0 = Date.now();
+    const callerId = await lc.call(ALICE.number, 'Dora Declined');
+    // The popup is closed: the call is known by its notification (a page would ask the worker, and opening one re-reads voicemail).
+    const shown = await until('its notification', async () => Object.keys(await notifications(agent)).find((id) => id.startsWith(CALL_NOTIFICATION_PREFIX)));
+    await clickNotificationButton(agent, shown, 1); // Decline
+    await lc.waitFor('voicemail answers', (e) => e.who === 'voicemail' && e.type === 'answered' && e.t >= t0, 10_000);
+    await popup.waitForTimeout(2500); // The caller speaks.
+    await lc.hangup(callerId);
+    await until('the lab recorded it', async () => (await lab.voicemailMessages(ALICE.user)).length === 1, 15_000);
+    const notice = await until('a new-voicemail notification', async () => (await notifications(agent)).voicemail, MESSAGE_CHECKS_MS[1]);
+    expect(notice.message).toContain('Dora Declined');
+    expect(await badgeTitle()).toContain('1 new voicemail');
   });
 });

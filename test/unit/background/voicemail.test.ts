@@ -1,7 +1,7 @@
 /** Voicemail and the line test in the worker, over an in-memory provider API. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { badgeFor } from '../../../src/background/badge';
-import { VOICEMAIL_NOTIFICATION } from '../../../src/background/voicemail-controller';
+import { MESSAGE_CHECKS_MS, VOICEMAIL_NOTIFICATION } from '../../../src/background/voicemail-controller';
 import { fakeWorker } from '../../fakes/worker';
 
 const message = (id: string, heard = false) => ({ id, from: '+15550100001', fromName: 'Carol Caller', receivedAt: '2026-12-01T10:00:00Z', durationSeconds: 9, heard });
@@ -32,6 +32,36 @@ describe('voicemail in the worker', () => {
     expect(await w.voicemail.markHeard('new1')).toEqual({ ok: true });
     expect(w.store.get().voicemail.messages.every((m) => m.heard)).toBe(true);
     expect(w.notifications.has(VOICEMAIL_NOTIFICATION)).toBe(false);
+  });
+
+  it('after a call unanswered here, the message is looked for a few times, then no more; a newer call restarts the checks', async () => {
+    const w = await signedIn();
+    let reads = 0;
+    let messages = [message('old', true)];
+    w.api.answer = (_method, path) => {
+      if (path !== '/v1/softphone/voicemail/messages') return { status: 404 };
+      reads += 1;
+      return { status: 200, body: { messages } };
+    };
+    await w.voicemail.refresh();
+    vi.useFakeTimers();
+    try {
+      const before = reads;
+      w.voicemail.expectMessage();
+      await vi.advanceTimersByTimeAsync((MESSAGE_CHECKS_MS[0] ?? 0) - 1);
+      expect(reads).toBe(before);
+      messages = [message('left-after-the-call'), ...messages];
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reads).toBe(before + 1);
+      expect(w.notifications.get(VOICEMAIL_NOTIFICATION)?.title).toBe('New voicemail');
+      // A newer unanswered call restarts the schedule instead of adding a second one.
+      w.voicemail.expectMessage();
+      await vi.advanceTimersByTimeAsync((MESSAGE_CHECKS_MS.at(-1) ?? 0) + 60_000);
+      expect(reads).toBe(before + 1 + MESSAGE_CHECKS_MS.length);
+      w.voicemail.stopChecks();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a provider without voicemail hides it; a refused token is an expired session', async () => {
