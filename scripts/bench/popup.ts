@@ -17,7 +17,11 @@ const smoke = process.argv.includes('--smoke');
 const OPENS = smoke ? 5 : 30;
 const BUDGET_MS = 100;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+// A page whose first paint was not recorded has no number (NaN would scramble the sort).
+const pct = (all: number[], p: number) => {
+  const xs = all.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+};
 
 async function main(): Promise<void> {
   assertLoopbackOnly();

@@ -10,8 +10,8 @@ import type { CallOp, EngineFact } from '../shared/engine-types';
 import { fail, ok, type Result } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { callById, hasAnyCall, hasLiveCall, liveCalls, ringingCall, type CallView, type Snapshot } from '../shared/snapshot';
-import { callerLabel, callerOf, callNotification, describeDeviceFallback } from '../shared/text';
-import { plural, t } from '../shared/i18n';
+import { callAlertWords, callerLabel, callerOf, callNotification, describeDeviceFallback } from '../shared/text';
+import { listOf, plural, t } from '../shared/i18n';
 import { CALL_NOTIFICATION_PREFIX, callNotificationId } from '../shared/call-state';
 import { recentCallFor, type RecentCall } from '../shared/recent-calls';
 import { SerialQueue } from '../shared/serial-queue';
@@ -109,7 +109,7 @@ export class CallHandler {
 
   private notifyCall(call: CallView, waiting: boolean): void {
     void this.ports.notifier
-      .show(callNotificationId(call.id), callNotification(call, waiting))
+      .show(callNotificationId(call.id), callNotification(call, waiting, callAlertWords()))
       .then(() => this.onNotified(call.id, this.ports.now()))
       .catch((err: unknown) => log.error('could not show the call notification', err));
   }
@@ -130,7 +130,7 @@ export class CallHandler {
       const more = count - recent.length;
       void this.ports.notifier.show(MISSED_NOTIFICATION, {
         title: plural(count, { one: 'missedTitleOne', other: 'missedCallsOther' }),
-        message: more > 0 ? t('namesAndMore', recent.join(', '), more) : recent.join(', '),
+        message: more > 0 ? t('namesAndMore', recent.join(', '), more) : listOf(recent),
         requireInteraction: true,
         priority: 1,
       });

@@ -61,7 +61,12 @@ const calls = new CallHandler(
   ports,
   store,
   (_callId, at) => callLog.add({ at, event: 'call-notified', detail: '' }),
-  (call) => recentCalls.add(call),
+  (call) => {
+    recentCalls.add(call);
+    // Not answered here (missed, declined): the caller may be leaving a message. Only from a call that just
+    // ended, never from a snapshot restored at worker start.
+    if (call.outcome === 'Missed' || call.outcome === 'Declined') voicemail.expectMessage();
+  },
 );
 const phone = new PhoneSupervisor(ports, store, (engineCalls) => calls.resync(engineCalls));
 const session = new SessionController(ports, store, phone);
@@ -77,8 +82,6 @@ store.onChange((next, prev) => {
   // Signed in: the voicemail list as it stands (not news, so no notification).
   if (prev.login !== 'signed-in' && next.login === 'signed-in') void ready.then(() => voicemail.refresh()).catch(() => undefined);
   if (next.login !== 'signed-in') voicemail.stopChecks();
-  // A call not answered here (missed, declined): the caller may be leaving a message.
-  else if (next.lastCall && next.lastCall.id !== prev.lastCall?.id && !next.lastCall.lineTest && (next.lastCall.endReason === 'missed' || next.lastCall.endReason === 'declined')) voicemail.expectMessage();
   void notices.check();
 });
 

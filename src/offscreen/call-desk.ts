@@ -123,8 +123,7 @@ export class CallDesk {
     // The worker hears of the call first (its notification is the ring for an
     // agent whose popup is closed), or, with `engineNotifies`, the notification
     // is shown from here (measured no faster: see docs/ARCHITECTURE.md); then
-    // the ringtone. The call has already started taking the microphone for a
-    // fast Answer.
+    // the ringtone. The microphone waits for Answer.
     // Without the words in the agent's language (they come from the worker), the worker shows it.
     const words = this.host.config()?.engineNotifies ? this.host.config()?.alertWords : undefined;
     if (!words) {

@@ -173,6 +173,8 @@ export class IncomingCall {
    */
   async switchMicrophone(): Promise<void> {
     if (this.current.phase === 'ended') return;
+    // A ringing call takes the microphone on Answer (unless the lever says while ringing): a device change must not open it now.
+    if (this.current.phase === 'ringing' && !this.env.micWhileRinging()) return;
     const next = await this.env.microphone();
     if (!next.ok) return; // Keep what works.
     const previous = this.mic;

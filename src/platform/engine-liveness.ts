@@ -48,6 +48,12 @@ export function engineLivenessPort(): EngineLiveness {
       try {
         port.postMessage({ beat: Date.now() });
       } catch {
+        // A port that can no longer send: close it, so its later disconnect cannot read as the engine gone.
+        try {
+          port?.disconnect();
+        } catch {
+          // Already closed.
+        }
         port = null;
         hold();
       }

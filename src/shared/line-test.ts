@@ -126,8 +126,8 @@ export function diagnose(test: LineTestView, forwardingLabel: string | null): Di
         lines.unshift(t('lineVoicemailAtOnce'));
         tone = 'bad';
       } else {
-        const rangWhere = rang.length ? where : t('lineNowhere');
-        lines.unshift(after !== null ? t('lineVoicemailAfter', rangWhere, seconds(after)) : t('lineVoicemail', rangWhere));
+        if (rang.length === 0) lines.unshift(t('lineNothingRangVoicemailAfter', seconds(after ?? 0)));
+        else lines.unshift(after !== null ? t('lineVoicemailAfter', where, seconds(after)) : t('lineVoicemail', where));
       }
       break;
     }

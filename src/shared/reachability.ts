@@ -108,7 +108,7 @@ export function reachability(s: Snapshot, now: number, times: ReachTimes = s.rea
   r.meanwhile = whereCallsGo(s.routing);
   const announceAt = since + times.graceMs;
   if (now >= announceAt && r.action) {
-    const why = r.reason ?? `${r.headline}.`;
+    const why = r.reason ?? (/[.…]$/.test(r.headline) ? r.headline : `${r.headline}.`);
     r.notice = {
       title: t(lost ? 'noticeLostTitle' : 'noticeNotYetTitle'),
       message: `${why} ${t('sinceTime', clockTime(since))} ${r.meanwhile}`,

@@ -85,9 +85,10 @@ export function callAlertWords(): CallAlertWords {
 /**
  * The incoming-call notification's words and buttons (Answer first: the
  * button index is the action). Shown by the worker, or by the engine from the
- * words it was given: the same words either way.
+ * words it was given: the same words either way (`words` is required: the
+ * engine has no chrome.i18n to fall back on).
  */
-export function callNotification(call: Pick<CallView, 'remoteName' | 'remoteNumber' | 'lineTest'>, waiting: boolean, words: CallAlertWords = callAlertWords()) {
+export function callNotification(call: Pick<CallView, 'remoteName' | 'remoteNumber' | 'lineTest'>, waiting: boolean, words: CallAlertWords) {
   const who = call.lineTest ? { name: words.lineTest, number: '' } : { name: call.remoteName, number: call.remoteNumber };
   return {
     title: waiting ? words.waiting : words.incoming,

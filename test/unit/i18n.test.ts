@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { catalog, installCatalog } from '../fakes/i18n';
 import { ERROR_CODES } from '../../src/shared/errors';
 import { plural, listOf } from '../../src/shared/i18n';
-import { callNotification, describeError, whereCallsGo } from '../../src/shared/text';
+import { callAlertWords, callNotification, describeError, whereCallsGo } from '../../src/shared/text';
 import { diagnose } from '../../src/shared/line-test';
 import { badgeFor } from '../../src/background/badge';
 import { initialSnapshot } from '../../src/shared/snapshot';
@@ -35,6 +35,11 @@ describe('the message catalogs', () => {
       expect(es[key]?.message, key).toBeTruthy();
       expect(numbers(es[key]?.message ?? ''), key).toEqual(numbers(entry.message));
     }
+  });
+
+  it('a Spanish message is the English one only where no translation exists (names, formats, units)', () => {
+    const same = Object.keys(en).filter((k) => es[k]?.message === en[k]?.message);
+    expect(same.sort()).toEqual(['ageMinutes', 'ageMinutesSeconds', 'ageSeconds', 'announceCall', 'audioHeading', 'extName', 'extShortName', 'lastCall', 'numberExample', 'secondsShort', 'shortcutLine', 'softphone']);
   });
 
   it('keys are valid Chrome message names and every $ is a substitution', () => {
@@ -72,7 +77,7 @@ describe('assembled words', () => {
     installCatalog('es');
     expect(describeError('invalid_credentials')).toBe(es.error_invalid_credentials?.message);
     expect(whereCallsGo({ forwardingEnabled: true, forwardingNumber: '+1 555 0100', voicemailEnabled: false, ringTimeoutSeconds: 28 })).toBe(es.route_forwarding_meanwhile?.message.replace('$1', '+1 555 0100'));
-    const n = callNotification({ remoteName: '', remoteNumber: '', lineTest: false }, false);
+    const n = callNotification({ remoteName: '', remoteNumber: '', lineTest: false }, false, callAlertWords());
     expect([n.title, n.message, ...n.buttons]).toEqual([es.incomingCall?.message, es.unknownCaller?.message, es.answer?.message, es.decline?.message]);
     const s = { ...initialSnapshot(Date.now()), login: 'signed-in' as const, softphoneEnabled: false, account: { name: 'Ana', vPhoneNumber: '+1 555 0100', username: 'ana', server: 'https://x', email: 'a@x', accountId: 'a' } };
     const badge = badgeFor(s as never, Date.now());
@@ -80,5 +85,9 @@ describe('assembled words', () => {
     expect(badge.title).toContain(es.headlineOff?.message);
     const d = diagnose({ phase: 'done', startedAt: 0, id: 't', notHere: null, error: null, report: { state: 'done', answeredBy: 'extension', legs: [{ route: 'extension', rangAfterMs: 200, answeredAfterMs: 900 }] } }, null);
     expect(d.lines[0]).toBe(es.lineAnsweredHere?.message.replace('$1', es.lineRangHereAfter?.message.replace('$1', '0,2 s') ?? ''));
+    // Nothing rang here nor away, and voicemail answered late: its own sentence (Spanish cannot say "it rang nowhere").
+    const late = diagnose({ phase: 'done', startedAt: 0, id: 't', notHere: 'off', error: null, report: { state: 'done', answeredBy: 'voicemail', legs: [{ route: 'voicemail', rangAfterMs: null, answeredAfterMs: 28_000 }] } }, null);
+    expect(late.lines[0]).toBe(es.lineNothingRangVoicemailAfter?.message.replace('$1', '28,0 s'));
+    expect(late.lines[1]).toBe(es.lineNotHere?.message.replace('$1', es.lineNotHereOff?.message ?? ''));
   });
 });
