@@ -13,7 +13,7 @@
  * the extension renderer's memory (Pss) at the end of it, and then a call:
  * INVITE sent → notification shown (the extension's call log).
  *
- *   npm run bench:sleep            3 spells of 90 s per variant
+ *   npm run bench:sleep            5 spells of 75 s per variant
  *   ... worker-sleep.ts --smoke    1 spell of 60 s per variant
  *
  * Must run inside the private network namespace (scripts/netns-run.sh).
@@ -31,8 +31,8 @@ import { Cdp } from './soak-lib';
 import { printSummary, summarise, writeReport, type Rows } from './report';
 
 const smoke = process.argv.includes('--smoke');
-const SPELLS = smoke ? 1 : 3;
-const IDLE_MS = (smoke ? 60 : 90) * 1000;
+const SPELLS = smoke ? 1 : 5;
+const IDLE_MS = (smoke ? 60 : 75) * 1000;
 const AGENT = { user: 'alice', password: 'alice-password', number: '+15550001001' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,6 +110,11 @@ async function main(): Promise<void> {
         await until('the page', () => reader.ev<boolean>(`!!chrome.runtime`), 10_000, 100);
         const log = await until('call-notified', async () => (await ask<{ at: number; event: string }[]>(reader, 'get-call-log')).find((e) => e.event === 'call-notified' && e.at >= sent.t), 10_000, 100);
         row[variant === 'heartbeat' ? 'ext' : 'base'].push(log.at - sent.t);
+        // Answered, then over: a missed call would set the worker looking for a voicemail for minutes
+        // (voicemail-controller.ts expectMessage), which keeps it up and would spoil the next spell.
+        await until('Answer shown', () => reader.ev<boolean>(`!!document.querySelector('button.answer')`), 10_000, 100);
+        await reader.ev(`document.querySelector('button.answer').click()`);
+        await until('answered', async () => (await caller.ev<Ev[]>(`window.lab.events.map((e) => ({ ...e }))`)).some((e) => e.id === id && e.type === 'confirmed'), 10_000, 100);
         await caller.ev(`window.lab.hangup('${id}')`);
         await until('call end', async () => (await caller.ev<Ev[]>(`window.lab.events.map((e) => ({ ...e }))`)).some((e) => e.id === id && (e.type === 'ended' || e.type === 'failed')), 10_000, 100);
         popup = reader;
