@@ -4,11 +4,10 @@
  * form open, two calls, the options page). Serious and critical violations
  * fail; every finding is printed.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Lab } from '../../scripts/lab/lab';
-import { grantMicrophone, LabConsole, launchAgent, signIn, snapshot, startTestLab, until, type Agent } from './harness';
+import { audit, grantMicrophone, LabConsole, launchAgent, signIn, snapshot, startTestLab, until, type Agent } from './harness';
 
 const BOB = { user: 'bob', password: 'bob-password', number: '+15550001002' };
 
@@ -16,13 +15,6 @@ let lab: Lab;
 let agent: Agent;
 let lc: LabConsole;
 let popup: Page;
-
-async function audit(page: Page, state: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  for (const v of result.violations) console.log(`[a11y] ${state}: ${v.impact ?? '?'} ${v.id}: ${v.help} (${v.nodes.length})`);
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state).toEqual([]);
-}
 
 beforeAll(async () => {
   lab = await startTestLab('a11y', { ringTimeoutSeconds: 25 });

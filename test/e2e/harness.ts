@@ -5,6 +5,8 @@
  * voicemail. Nothing here fakes SIP.
  */
 import { rm } from 'node:fs/promises';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startLab, type Lab, type LabOptions } from '../../scripts/lab/lab';
 import { until } from '../../scripts/lib/until';
@@ -33,6 +35,14 @@ export async function launchAgent(opts: { userDataDir?: string; headless?: boole
       if (!keepProfile) await rm(browser.userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** axe-core in the page (WCAG 2.1 A/AA): every finding printed, serious or critical ones fail. */
+export async function audit(page: Page, state: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  for (const v of result.violations) console.log(`[a11y] ${state}: ${v.impact ?? '?'} ${v.id}: ${v.help} (${v.nodes.length})`);
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state).toEqual([]);
 }
 
 export function grantMicrophone(agent: Agent, origin: string): Promise<void> {
